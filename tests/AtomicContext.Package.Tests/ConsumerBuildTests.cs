@@ -50,10 +50,12 @@ namespace AtomicContext.Package.Tests
             """;
 
         private readonly PackageFixture package;
+        private readonly Xunit.Abstractions.ITestOutputHelper output;
 
-        public ConsumerBuildTests(PackageFixture package)
+        public ConsumerBuildTests(PackageFixture package, Xunit.Abstractions.ITestOutputHelper output)
         {
             this.package = package;
+            this.output = output;
         }
 
         [Fact]
@@ -63,6 +65,7 @@ namespace AtomicContext.Package.Tests
             var consumer = WriteConsumer(package.Version!);
 
             var build = ProcessRunner.RunDotnet(consumer, BuildTimeout, "build");
+            output.WriteLine($"consumer restore + build: {build.Elapsed.TotalSeconds:F1} s");
             Assert.True(build.Succeeded, build.Describe());
 
             // The package came from the local feed into the private folder, not from a cache elsewhere.

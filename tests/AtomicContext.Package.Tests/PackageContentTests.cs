@@ -18,15 +18,18 @@ namespace AtomicContext.Package.Tests
         private static readonly Version RoslynFloor = new Version(4, 8, 0, 0);
 
         private readonly PackageFixture package;
+        private readonly Xunit.Abstractions.ITestOutputHelper output;
 
-        public PackageContentTests(PackageFixture package)
+        public PackageContentTests(PackageFixture package, Xunit.Abstractions.ITestOutputHelper output)
         {
             this.package = package;
+            this.output = output;
         }
 
         [Fact]
         public void Pack_gives_one_package_named_by_id_and_version()
         {
+            output.WriteLine($"dotnet pack (copy of the sources, Release): {package.Pack.Elapsed.TotalSeconds:F1} s");
             package.AssertPacked();
             Assert.Equal(PackageFixture.PackageId, package.NuspecMetadata("id"));
             Assert.Equal($"{PackageFixture.PackageId}.{package.Version}.nupkg", package.Packages.Single());

@@ -23,7 +23,9 @@ namespace AtomicContext.Package.Tests
             SourceCopy = Path.Combine(Root, "repo");
             Feed = Path.Combine(Root, "feed");
             Directory.CreateDirectory(Feed);
-            CopySources(RepositoryPaths.Root, SourceCopy);
+            // ACA_PACKAGE_TESTS_SOURCE packs another checkout instead (to try the tests against a stand-in analyzer).
+            var source = Environment.GetEnvironmentVariable("ACA_PACKAGE_TESTS_SOURCE");
+            CopySources(string.IsNullOrEmpty(source) ? RepositoryPaths.Root : source, SourceCopy);
 
             Pack = ProcessRunner.RunDotnet(
                 SourceCopy,
