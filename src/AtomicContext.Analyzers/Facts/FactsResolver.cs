@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace AtomicContext.Analyzers.Facts
+{
+    /// <summary>
+    /// Per compilation: what each member says of itself. Attributes are recognised by full name
+    /// (<c>AtomicContext.MightSleepAttribute</c>, ...) in whatever assembly declares them.
+    /// </summary>
+    public sealed class FactsResolver
+    {
+        private const string Namespace = "AtomicContext";
+        private readonly ConcurrentDictionary<ISymbol, MemberFacts> _cache = new ConcurrentDictionary<ISymbol, MemberFacts>(SymbolEqualityComparer.Default);
+        private readonly FactsFiles _files;
+
+        public FactsResolver(FactsFiles files) => _files = files;
+
+        /// <summary>The symbol whose facts and summary stand for this one: the definition of a generic or extension.</summary>
+        public static ISymbol Normalize(ISymbol symbol)
+        {
+            if (symbol is IMethodSymbol m)
+            {
+                if (m.ReducedFrom != null) m = m.ReducedFrom;
+                if (m.PartialImplementationPart != null) m = m.PartialImplementationPart;
+                return m.OriginalDefinition;
+            }
+            return symbol.OriginalDefinition;
+        }
+
+        public MemberFacts Get(ISymbol symbol)
+        {
+            symbol = Normalize(symbol);
+            if (_cache.TryGetValue(symbol, out var facts)) return facts;
+            return _cache.GetOrAdd(symbol, Compute(symbol));
+        }
+
+        private MemberFacts Compute(ISymbol symbol)
+        {
+            Fact flags = Fact.None;
+            string? justification = null;
+            INamedTypeSymbol? altType = null;
+            string? altMethod = null;
+            var sleepIfs = ImmutableArray<SleepIf>.Empty;
+            ReadAttributes(symbol, ref flags, ref justification, ref altType, ref altMethod, ref sleepIfs);
+            if (symbol is IMethodSymbol method)
+            {
+                if (method.AssociatedSymbol is IPropertySymbol property)
+                {
+                    var ignored = ImmutableArray<SleepIf>.Empty;
+                    Fact own = Fact.None;
+                    ReadAttributes(property, ref own, ref justification, ref altType, ref altMethod, ref ignored);
+                    flags |= own & (Fact.MightSleep | Fact.NoMigrate | Fact.PerCpu | Fact.AssumeNoSleep);
+                    if (_files.Facts.TryGetValue(property, out var listedProperty)) flags |= listedProperty;
+                }
+                if (method.MethodKind == MethodKind.DelegateInvoke && method.ContainingType != null)
+                {
+                    Fact own = Fact.None;
+                    var ignored = ImmutableArray<SleepIf>.Empty;
+                    ReadAttributes(method.ContainingType, ref own, ref justification, ref altType, ref altMethod, ref ignored);
+                    flags |= own & Fact.MightSleep;
+                }
+                if (BuiltinSleepers.IsBlocking(method)) flags |= Fact.MightSleep | Fact.Builtin;
+            }
+            if (_files.Facts.TryGetValue(symbol, out var listed)) flags |= listed;
+            if (flags == Fact.None && sleepIfs.IsEmpty && altType is null) return MemberFacts.Nothing;
+            return new MemberFacts(flags, sleepIfs, justification, altType, altMethod);
+        }
+
+        private static void ReadAttributes(ISymbol symbol, ref Fact flags, ref string? justification, ref INamedTypeSymbol? altType, ref string? altMethod, ref ImmutableArray<SleepIf> sleepIfs)
+        {
+            foreach (var attribute in symbol.GetAttributes())
+            {
+                var cls = attribute.AttributeClass;
+                if (cls is null || !IsOurNamespace(cls.ContainingNamespace)) continue;
+                switch (cls.Name)
+                {
+                    case "MightSleepAttribute":
+                        flags |= Fact.MightSleep;
+                        break;
+                    case "EntersNoMigrateAttribute":
+                        bool? whenReturns = null;
+                        foreach (var named in attribute.NamedArguments)
+                        {
+                            if (named.Key == "WhenReturns" && named.Value.Value is bool b) whenReturns = b;
+                        }
+                        flags |= whenReturns is null ? Fact.Enters : whenReturns.Value ? Fact.EntersWhenTrue : Fact.EntersWhenFalse;
+                        break;
+                    case "ExitsNoMigrateAttribute":
+                        flags |= Fact.Exits;
+                        break;
+                    case "NoMigrateAttribute":
+                        flags |= Fact.NoMigrate;
+                        break;
+                    case "PerCpuAttribute":
+                        flags |= Fact.PerCpu;
+                        break;
+                    case "AssumeNoSleepAttribute":
+                        flags |= Fact.AssumeNoSleep;
+                        justification = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string : null;
+                        break;
+                    case "StackAlternativeAttribute":
+                        if (attribute.ConstructorArguments.Length == 2)
+                        {
+                            altType = attribute.ConstructorArguments[0].Value as INamedTypeSymbol;
+                            altMethod = attribute.ConstructorArguments[1].Value as string;
+                        }
+                        break;
+                    case "MightSleepIfAttribute":
+                        if (symbol is IMethodSymbol m && attribute.ConstructorArguments.Length == 2
+                            && attribute.ConstructorArguments[0].Value is string parameterName
+                            && TryLong(attribute.ConstructorArguments[1].Value, out long mask))
+                        {
+                            long? alternative = null;
+                            string? alternativeName = null;
+                            foreach (var named in attribute.NamedArguments)
+                            {
+                                if (named.Key == "AtomicAlternative" && TryLong(named.Value.Value, out long alt)) alternative = alt;
+                                if (named.Key == "AtomicAlternativeName") alternativeName = named.Value.Value as string;
+                            }
+                            foreach (var p in m.Parameters)
+                            {
+                                if (p.Name == parameterName)
+                                {
+                                    sleepIfs = sleepIfs.Add(new SleepIf(p.Ordinal, parameterName, mask, alternative, alternativeName));
+                                    break;
+                                }
+                            }
+                        }
+                        break;
+                }
+            }
+        }
+
+        internal static bool TryLong(object? value, out long result)
+        {
+            switch (value)
+            {
+                case long l: result = l; return true;
+                case int i: result = i; return true;
+                case uint u: result = u; return true;
+                case ulong ul: result = unchecked((long)ul); return true;
+                case short s: result = s; return true;
+                case ushort us: result = us; return true;
+                case byte b: result = b; return true;
+                case sbyte sb: result = sb; return true;
+                case char c: result = c; return true;
+                case bool bo: result = bo ? 1 : 0; return true;
+                default: result = 0; return false;
+            }
+        }
+
+        private static bool IsOurNamespace(INamespaceSymbol? ns) =>
+            ns != null && ns.Name == Namespace && ns.ContainingNamespace != null && ns.ContainingNamespace.IsGlobalNamespace;
+    }
+}

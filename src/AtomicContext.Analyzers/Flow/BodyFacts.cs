@@ -1,0 +1,163 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using AtomicContext.Analyzers.Facts;
+using AtomicContext.Analyzers.Model;
+using Microsoft.CodeAnalysis;
+
+namespace AtomicContext.Analyzers.Flow
+{
+    public enum CallKind
+    {
+        Invocation,
+        Creation,
+        PropertyGet,
+        PropertySet,
+        Lock,
+        Dispose,
+        Operator,
+        ForEach,
+    }
+
+    public enum ArgKind : byte
+    {
+        Other,
+        Constant,
+        Parameter,
+    }
+
+    /// <summary>How an argument is known at a call: a constant, the caller's own parameter passed straight, or anything else.</summary>
+    public readonly struct ArgValue
+    {
+        public ArgValue(ArgKind kind, long value, int parameterOrdinal)
+        {
+            Kind = kind;
+            Value = value;
+            ParameterOrdinal = parameterOrdinal;
+        }
+
+        public ArgKind Kind { get; }
+        public long Value { get; }
+        public int ParameterOrdinal { get; }
+
+        public static ArgValue Other => default;
+    }
+
+    /// <summary>A call in a body, with the region state that reaches it (joined over every path).</summary>
+    public sealed class CallSite
+    {
+        internal CallSite(ISymbol? target, IMethodSymbol? method, MemberFacts facts, Location location, CallKind kind, ImmutableArray<ArgValue> args)
+        {
+            Target = target;
+            Method = method;
+            Facts = facts;
+            Location = location;
+            Kind = kind;
+            Args = args;
+        }
+
+        /// <summary>The member called, as the user wrote it (a property for an accessor); null for the lock statement.</summary>
+        public ISymbol? Target { get; }
+
+        /// <summary>The method whose body runs (accessor, constructor, Dispose, ...); null for the lock statement.</summary>
+        public IMethodSymbol? Method { get; }
+
+        public MemberFacts Facts { get; }
+        public Location Location { get; }
+        public CallKind Kind { get; }
+
+        /// <summary>Arguments by the callee's parameter ordinal (empty when the callee has no [MightSleepIf] to evaluate).</summary>
+        public ImmutableArray<ArgValue> Args { get; }
+
+        public FlowState State { get; internal set; }
+        public int Position => Location.SourceSpan.Start;
+    }
+
+    public sealed class ExitPoint
+    {
+        internal ExitPoint(Location location, bool isEndOfBody)
+        {
+            Location = location;
+            IsEndOfBody = isEndOfBody;
+        }
+
+        public Location Location { get; }
+        public bool IsEndOfBody { get; }
+        public FlowState State { get; internal set; }
+    }
+
+    public sealed class SuspendSite
+    {
+        internal SuspendSite(Location location, string keyword)
+        {
+            Location = location;
+            Keyword = keyword;
+        }
+
+        public Location Location { get; }
+        public string Keyword { get; }
+        public FlowState State { get; internal set; }
+    }
+
+    public sealed class PerCpuUse
+    {
+        internal PerCpuUse(Location location, ISymbol symbol, bool isNoMigrateMember)
+        {
+            Location = location;
+            Symbol = symbol;
+            IsNoMigrateMember = isNoMigrateMember;
+        }
+
+        public Location Location { get; }
+        public ISymbol Symbol { get; }
+        public bool IsNoMigrateMember { get; }
+        public FlowState State { get; internal set; }
+    }
+
+    /// <summary>
+    /// What one body's flow analysis found: plain data, computed once per body and compilation, from which
+    /// both the body's own diagnostics and its summary are made.
+    /// </summary>
+    public sealed class BodyFacts
+    {
+        public static readonly BodyFacts Empty = new BodyFacts(null, 0, false, new List<CallSite>(), new List<ExitPoint>(), new List<SuspendSite>(), new List<PerCpuUse>(), false, false, failed: false, nested: null);
+
+        internal BodyFacts(ISymbol? owner, int baseline, bool isNoMigrate, List<CallSite> calls, List<ExitPoint> exits, List<SuspendSite> suspends, List<PerCpuUse> perCpuUses, bool hasRegionCalls, bool allRegionCallsConditional, bool failed, List<IOperation>? nested)
+        {
+            Nested = (IReadOnlyList<IOperation>?)nested ?? System.Array.Empty<IOperation>();
+            Owner = owner;
+            Baseline = baseline;
+            IsNoMigrate = isNoMigrate;
+            Calls = calls;
+            Exits = exits;
+            Suspends = suspends;
+            PerCpuUses = perCpuUses;
+            HasRegionCalls = hasRegionCalls;
+            AllRegionCallsConditional = allRegionCallsConditional;
+            Failed = failed;
+        }
+
+        public ISymbol? Owner { get; }
+
+        /// <summary>Local functions and lambdas met in the body: separate bodies, analysed on their own.</summary>
+        public IReadOnlyList<IOperation> Nested { get; private set; }
+
+        /// <summary>Forgets the nested bodies, so cached facts do not keep operation trees alive.</summary>
+        internal void DropNested() => Nested = System.Array.Empty<IOperation>();
+
+        /// <summary>The absolute depth at entry: 1 for a [NoMigrate] body, else 0.</summary>
+        public int Baseline { get; }
+
+        public bool IsNoMigrate { get; }
+        public IReadOnlyList<CallSite> Calls { get; }
+        public IReadOnlyList<ExitPoint> Exits { get; }
+        public IReadOnlyList<SuspendSite> Suspends { get; }
+        public IReadOnlyList<PerCpuUse> PerCpuUses { get; }
+        public bool HasRegionCalls { get; }
+
+        /// <summary>Every region call of the body is a WhenReturns one: it may leave with 0 or +1.</summary>
+        public bool AllRegionCallsConditional { get; }
+
+        /// <summary>The body could not be analysed (nesting too deep for the stack): it reports nothing and is assumed not to sleep.</summary>
+        public bool Failed { get; }
+    }
+}

@@ -1,0 +1,1096 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using AtomicContext.Analyzers.Facts;
+using AtomicContext.Analyzers.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AtomicContext.Analyzers.Flow
+{
+    /// <summary>
+    /// Flow-sensitive region-depth analysis of one body: an abstract interpretation over its operation tree
+    /// (branches, loops to a fixpoint, break/continue/goto through label states, switch, try/catch/finally,
+    /// using scopes whose Dispose exits, trylock via WhenReturns). The state is the set of depths some path
+    /// holds (relative to entry, saturated) and the openers of the deepest path. Lambdas and local functions
+    /// are separate bodies: they are listed, not entered.
+    /// </summary>
+    public sealed class BodyWalker
+    {
+        private const int MaxPasses = 16;
+        private const int MaxLoopIterations = 64;
+
+        private readonly FactsResolver _facts;
+        private readonly IMethodSymbol? _owner;
+        private readonly INamedTypeSymbol? _disposable;
+        private readonly CancellationToken _ct;
+
+        private readonly Dictionary<SiteKey, CallSite> _calls = new Dictionary<SiteKey, CallSite>();
+        private readonly Dictionary<SyntaxNode, ExitPoint> _exits = new Dictionary<SyntaxNode, ExitPoint>();
+        private readonly Dictionary<SyntaxNode, SuspendSite> _suspends = new Dictionary<SyntaxNode, SuspendSite>();
+        private readonly Dictionary<SiteKey, PerCpuUse> _perCpu = new Dictionary<SiteKey, PerCpuUse>();
+        private readonly Dictionary<ILabelSymbol, FlowState> _labels = new Dictionary<ILabelSymbol, FlowState>(SymbolEqualityComparer.Default);
+        private readonly List<Handler> _handlers = new List<Handler>();
+        private readonly List<Collector> _collectors = new List<Collector>();
+        private Dictionary<ILocalSymbol, long>? _constantLocals;
+        private Dictionary<ILocalSymbol, IInvocationOperation>? _trylockLocals;
+        private readonly Dictionary<SyntaxNode, Opener> _openers = new Dictionary<SyntaxNode, Opener>();
+        private bool _labelsChanged;
+        private bool _sawGoto;
+        private bool _hasRegionCalls;
+        private bool _allRegionCallsConditional = true;
+        private IOperation _root = null!;
+        private readonly List<IOperation> _nested = new List<IOperation>();
+        private readonly HashSet<IOperation> _nestedSeen = new HashSet<IOperation>();
+
+        private BodyWalker(FactsResolver facts, IMethodSymbol? owner, INamedTypeSymbol? disposable, CancellationToken ct)
+        {
+            _facts = facts;
+            _owner = owner;
+            _disposable = disposable;
+            _ct = ct;
+        }
+
+        /// <summary>Analyses <paramref name="body"/> (a method body, block, or local function / lambda body).</summary>
+        public static BodyFacts Analyze(IOperation body, IMethodSymbol? owner, FactsResolver facts, Compilation compilation, CancellationToken ct)
+        {
+            var ownerFacts = owner is null ? MemberFacts.Nothing : facts.Get(owner);
+            bool noMigrate = ownerFacts.NoMigrate;
+            var walker = new BodyWalker(facts, owner, compilation.GetSpecialType(SpecialType.System_IDisposable), ct);
+            try
+            {
+                return walker.Run(body, noMigrate);
+            }
+            catch (InsufficientExecutionStackException)
+            {
+                return new BodyFacts(owner, noMigrate ? 1 : 0, noMigrate, new List<CallSite>(), new List<ExitPoint>(), new List<SuspendSite>(), new List<PerCpuUse>(), false, false, failed: true, nested: null);
+            }
+        }
+
+        private BodyFacts Run(IOperation body, bool noMigrate)
+        {
+            _root = body;
+            FlowState entry = new FlowState(DepthSet.Of(0), null);
+            if (noMigrate && _owner != null)
+            {
+                var location = _owner.Locations.Length > 0 ? _owner.Locations[0] : body.Syntax.GetLocation();
+                entry = new FlowState(DepthSet.Of(0), null).Enter(new Opener(Display.Name(_owner), location, _owner, isNoMigrateBody: true));
+            }
+
+            FlowState end = FlowState.Unreachable;
+            for (int pass = 0; pass < MaxPasses; pass++)
+            {
+                _labelsChanged = false;
+                end = Visit(body, entry);
+                if (!_sawGoto || !_labelsChanged) break;
+            }
+
+            if (!end.IsUnreachable)
+            {
+                var closing = ClosingLocation(body.Syntax);
+                RecordExit(closing.Node, closing.Location, end, isEnd: true);
+            }
+
+            var calls = new List<CallSite>(_calls.Values);
+            calls.Sort((a, b) => a.Position.CompareTo(b.Position));
+            var exits = new List<ExitPoint>(_exits.Values);
+            exits.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
+            var suspends = new List<SuspendSite>(_suspends.Values);
+            suspends.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
+            var perCpu = new List<PerCpuUse>(_perCpu.Values);
+            perCpu.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
+            return new BodyFacts(_owner, noMigrate ? 1 : 0, noMigrate, calls, exits, suspends, perCpu,
+                _hasRegionCalls, _hasRegionCalls && _allRegionCallsConditional, failed: false, nested: _nested);
+        }
+
+        private static (SyntaxNode Node, Location Location) ClosingLocation(SyntaxNode syntax)
+        {
+            BlockSyntax? block = syntax switch
+            {
+                BaseMethodDeclarationSyntax m => m.Body,
+                AccessorDeclarationSyntax a => a.Body,
+                LocalFunctionStatementSyntax l => l.Body,
+                AnonymousFunctionExpressionSyntax f => f.Block,
+                BlockSyntax b => b,
+                _ => null,
+            };
+            if (block != null && !block.CloseBraceToken.IsMissing)
+                return (block, Location.Create(block.SyntaxTree, block.CloseBraceToken.Span));
+            ArrowExpressionClauseSyntax? arrow = syntax switch
+            {
+                BaseMethodDeclarationSyntax m => m.ExpressionBody,
+                AccessorDeclarationSyntax a => a.ExpressionBody,
+                LocalFunctionStatementSyntax l => l.ExpressionBody,
+                ArrowExpressionClauseSyntax e => e,
+                _ => null,
+            };
+            if (arrow != null) return (arrow, arrow.Expression.GetLocation());
+            return (syntax, syntax.GetLocation());
+        }
+
+        // ------------------------------------------------------------------ statements and expressions
+
+        private FlowState Visit(IOperation? op, FlowState s)
+        {
+            if (op is null) return s;
+            RuntimeHelpers.EnsureSufficientExecutionStack();
+            _ct.ThrowIfCancellationRequested();
+            switch (op)
+            {
+                case IBlockOperation block:
+                    return VisitStatements(block.Operations, 0, s);
+                case IConditionalOperation conditional:
+                    {
+                        var (t, f) = VisitCondition(conditional.Condition, s);
+                        var a = Visit(conditional.WhenTrue, t);
+                        var b = conditional.WhenFalse is null ? f : Visit(conditional.WhenFalse, f);
+                        return a.Join(b);
+                    }
+                case IBinaryOperation binary when binary.OperatorKind == BinaryOperatorKind.ConditionalAnd || binary.OperatorKind == BinaryOperatorKind.ConditionalOr:
+                    {
+                        if (binary.OperatorMethod != null) break;
+                        var (t, f) = VisitCondition(binary, s);
+                        return t.Join(f);
+                    }
+                case ICoalesceOperation coalesce:
+                    {
+                        var v = Visit(coalesce.Value, s);
+                        return v.Join(Visit(coalesce.WhenNull, v));
+                    }
+                case ICoalesceAssignmentOperation coalesceAssignment:
+                    {
+                        var v = Visit(coalesceAssignment.Target, s);
+                        return v.Join(Visit(coalesceAssignment.Value, v));
+                    }
+                case IConditionalAccessOperation access:
+                    {
+                        var v = Visit(access.Operation, s);
+                        return v.Join(Visit(access.WhenNotNull, v));
+                    }
+                case IWhileLoopOperation loop:
+                    return VisitWhile(loop, s);
+                case IForLoopOperation loop:
+                    return VisitFor(loop, s);
+                case IForEachLoopOperation loop:
+                    return VisitForEach(loop, s);
+                case ISwitchOperation sw:
+                    return VisitSwitch(sw, s);
+                case ISwitchExpressionOperation sx:
+                    {
+                        var v = Visit(sx.Value, s);
+                        FlowState result = FlowState.Unreachable;
+                        foreach (var arm in sx.Arms)
+                        {
+                            var a = Visit(arm.Pattern, v);
+                            if (arm.Guard != null)
+                            {
+                                var (gt, _) = VisitCondition(arm.Guard, a);
+                                a = gt;
+                            }
+                            result = result.Join(Visit(arm.Value, a));
+                        }
+                        return result.IsUnreachable ? v : result;
+                    }
+                case ITryOperation tryOp:
+                    return VisitTry(tryOp, s);
+                case IUsingOperation usingOp:
+                    return VisitUsing(usingOp, s);
+                case ILockOperation lockOp:
+                    {
+                        var v = Visit(lockOp.LockedValue, s);
+                        v = RecordCall(null, null, MemberFacts.Nothing, LockLocation(lockOp.Syntax), CallKind.Lock, lockOp.Syntax, ImmutableArray<ArgValue>.Empty, v);
+                        return Visit(lockOp.Body, v);
+                    }
+                case IBranchOperation branch:
+                    return VisitBranch(branch, s);
+                case ILabeledOperation labeled:
+                    {
+                        var joined = s.Join(LabelState(labeled.Label));
+                        MarkLabelRead(labeled.Label, joined);
+                        return Visit(labeled.Operation, joined);
+                    }
+                case IReturnOperation ret:
+                    {
+                        var v = Visit(ret.ReturnedValue, s);
+                        if (ret.Kind == OperationKind.YieldReturn)
+                        {
+                            RecordSuspend(ret.Syntax, "yield return", v);
+                            return v;
+                        }
+                        if (!v.IsUnreachable)
+                        {
+                            v = RunHandlers(v, target: null);
+                            RecordExit(ret.Syntax, ReturnLocation(ret.Syntax), v, isEnd: false);
+                        }
+                        return FlowState.Unreachable;
+                    }
+                case IThrowOperation thr:
+                    {
+                        var v = Visit(thr.Exception, s);
+                        Collect(v);
+                        return FlowState.Unreachable;
+                    }
+                case IAwaitOperation awaitOp:
+                    {
+                        var v = Visit(awaitOp.Operation, s);
+                        RecordSuspend(awaitOp.Syntax, "await", v);
+                        return v;
+                    }
+                case IInvocationOperation invocation:
+                    return VisitInvocation(invocation, s);
+                case IObjectCreationOperation creation:
+                    {
+                        var v = VisitArguments(creation.Arguments, s);
+                        if (creation.Constructor != null)
+                            v = Call(creation.Constructor, creation.Constructor, creation.Syntax, CallKind.Creation, creation.Arguments, v);
+                        return Visit(creation.Initializer, v);
+                    }
+                case IPropertyReferenceOperation property:
+                    return VisitProperty(property, s);
+                case IFieldReferenceOperation field:
+                    {
+                        var v = Visit(field.Instance, s);
+                        var f = _facts.Get(field.Field);
+                        if (f.PerCpu) RecordPerCpu(field.Syntax, field.Field, isNoMigrate: false, v);
+                        return v;
+                    }
+                case IUnaryOperation unary when unary.OperatorMethod != null:
+                    {
+                        var v = Visit(unary.Operand, s);
+                        return Call(unary.OperatorMethod, unary.OperatorMethod, unary.Syntax, CallKind.Operator, default, v);
+                    }
+                case IBinaryOperation userBinary when userBinary.OperatorMethod != null:
+                    {
+                        var v = Visit(userBinary.LeftOperand, s);
+                        v = Visit(userBinary.RightOperand, v);
+                        return Call(userBinary.OperatorMethod, userBinary.OperatorMethod, userBinary.Syntax, CallKind.Operator, default, v);
+                    }
+                case IConversionOperation conversion when conversion.OperatorMethod != null && !conversion.IsImplicit:
+                    {
+                        var v = Visit(conversion.Operand, s);
+                        return Call(conversion.OperatorMethod, conversion.OperatorMethod, conversion.Syntax, CallKind.Operator, default, v);
+                    }
+                case ILocalFunctionOperation localFunction:
+                    if (_nestedSeen.Add(localFunction)) _nested.Add(localFunction);
+                    return s;
+                case IAnonymousFunctionOperation lambda:
+                    if (_nestedSeen.Add(lambda)) _nested.Add(lambda);
+                    return s;
+                case INameOfOperation:
+                case ITypeOfOperation:
+                case ISizeOfOperation:
+                    return s;
+                case IVariableDeclaratorOperation declarator:
+                    {
+                        var v = s;
+                        if (declarator.Initializer != null) v = Visit(declarator.Initializer.Value, v);
+                        return v;
+                    }
+            }
+            return VisitChildren(op, s);
+        }
+
+        private FlowState VisitChildren(IOperation op, FlowState s)
+        {
+            foreach (var child in op.ChildOperations)
+                s = Visit(child, s);
+            return s;
+        }
+
+        private FlowState VisitStatements(ImmutableArray<IOperation> statements, int start, FlowState s)
+        {
+            for (int i = start; i < statements.Length; i++)
+            {
+                var statement = statements[i];
+                if (statement is IUsingDeclarationOperation usingDeclaration)
+                {
+                    var v = Visit(usingDeclaration.DeclarationGroup, s);
+                    var disposals = Disposals(usingDeclaration.DeclarationGroup, usingDeclaration.Syntax, usingDeclaration.IsAsynchronous);
+                    return WithDisposal(disposals, statements, i + 1, v, usingDeclaration.Syntax);
+                }
+                s = Visit(statement, s);
+            }
+            return s;
+        }
+
+        private FlowState WithDisposal(List<Disposal> disposals, ImmutableArray<IOperation> statements, int start, FlowState s, SyntaxNode scope)
+        {
+            var labels = LabelsInside(statements, start);
+            var handler = new Handler(labels, state => Dispose(disposals, state));
+            _handlers.Add(handler);
+            FlowState end;
+            try
+            {
+                end = VisitStatements(statements, start, s);
+            }
+            finally
+            {
+                _handlers.RemoveAt(_handlers.Count - 1);
+            }
+            return Dispose(disposals, end);
+        }
+
+        // ------------------------------------------------------------------ conditions (trylock)
+
+        private (FlowState WhenTrue, FlowState WhenFalse) VisitCondition(IOperation? condition, FlowState s)
+        {
+            if (condition is null) return (s, s);
+            RuntimeHelpers.EnsureSufficientExecutionStack();
+            switch (condition)
+            {
+                case IUnaryOperation unary when unary.OperatorKind == UnaryOperatorKind.Not && unary.OperatorMethod is null:
+                    {
+                        var (t, f) = VisitCondition(unary.Operand, s);
+                        return (f, t);
+                    }
+                case IBinaryOperation binary when binary.OperatorMethod is null && binary.OperatorKind == BinaryOperatorKind.ConditionalAnd:
+                    {
+                        var (lt, lf) = VisitCondition(binary.LeftOperand, s);
+                        var (rt, rf) = VisitCondition(binary.RightOperand, lt);
+                        return (rt, lf.Join(rf));
+                    }
+                case IBinaryOperation binary when binary.OperatorMethod is null && binary.OperatorKind == BinaryOperatorKind.ConditionalOr:
+                    {
+                        var (lt, lf) = VisitCondition(binary.LeftOperand, s);
+                        var (rt, rf) = VisitCondition(binary.RightOperand, lf);
+                        return (lt.Join(rt), rf);
+                    }
+                case IConversionOperation conversion when conversion.OperatorMethod is null && conversion.IsImplicit:
+                    return VisitCondition(conversion.Operand, s);
+                case IInvocationOperation invocation when IsTrylock(invocation.TargetMethod, out bool whenReturns):
+                    {
+                        var v = Visit(invocation.Instance, s);
+                        v = VisitArguments(invocation.Arguments, v);
+                        v = Call(invocation.TargetMethod, invocation.TargetMethod, invocation.Syntax, CallKind.Invocation, invocation.Arguments, v, applyEffect: false);
+                        var entered = v.Enter(OpenerFor(invocation));
+                        return whenReturns ? (entered, v) : (v, entered);
+                    }
+                case ILocalReferenceOperation local when TrylockLocals().TryGetValue(local.Local, out var source) && IsTrylock(source.TargetMethod, out bool localWhen):
+                    {
+                        var entered = s.Enter(OpenerFor(source));
+                        return localWhen ? (entered, s) : (s, entered);
+                    }
+            }
+            var after = Visit(condition, s);
+            return (after, after);
+        }
+
+        private bool IsTrylock(IMethodSymbol method, out bool whenReturns)
+        {
+            var f = _facts.Get(method);
+            whenReturns = f.Has(Fact.EntersWhenTrue);
+            return f.EntersConditionally && !f.Enters;
+        }
+
+        private Dictionary<ILocalSymbol, IInvocationOperation> TrylockLocals()
+        {
+            if (_trylockLocals != null) return _trylockLocals;
+            var map = new Dictionary<ILocalSymbol, IInvocationOperation>(SymbolEqualityComparer.Default);
+            var written = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            foreach (var op in _root.DescendantsAndSelf())
+            {
+                ILocalSymbol? local = null;
+                IOperation? value = null;
+                if (op is IVariableDeclaratorOperation d && d.Initializer != null)
+                {
+                    local = d.Symbol;
+                    value = d.Initializer.Value;
+                }
+                else if (op is ISimpleAssignmentOperation a && a.Target is ILocalReferenceOperation l)
+                {
+                    local = l.Local;
+                    value = a.Value;
+                }
+                if (local is null || value is null) continue;
+                while (value is IConversionOperation c && c.OperatorMethod is null) value = c.Operand;
+                if (!written.Add(local))
+                {
+                    map.Remove(local);
+                    continue;
+                }
+                if (value is IInvocationOperation inv && IsTrylock(inv.TargetMethod, out _)) map[local] = inv;
+            }
+            _trylockLocals = map;
+            return map;
+        }
+
+        // ------------------------------------------------------------------ calls
+
+        private FlowState VisitInvocation(IInvocationOperation invocation, FlowState s)
+        {
+            var v = Visit(invocation.Instance, s);
+            v = VisitArguments(invocation.Arguments, v);
+            var target = invocation.TargetMethod;
+            if (IsTrylock(target, out bool whenReturns))
+            {
+                // The region is entered where the result is tested; a result kept in a tested local is
+                // handled at that test; a result nobody tests may have entered it.
+                bool deferred = IsAssignedToTrylockLocal(invocation);
+                v = Call(target, target, invocation.Syntax, CallKind.Invocation, invocation.Arguments, v, applyEffect: false);
+                return deferred ? v : v.Join(v.Enter(OpenerFor(invocation)));
+            }
+            return Call(target, target, invocation.Syntax, CallKind.Invocation, invocation.Arguments, v);
+        }
+
+        private bool IsAssignedToTrylockLocal(IInvocationOperation invocation)
+        {
+            IOperation? parent = invocation.Parent;
+            while (parent is IConversionOperation c && c.OperatorMethod is null) parent = parent.Parent;
+            ILocalSymbol? local = parent switch
+            {
+                IVariableInitializerOperation init when init.Parent is IVariableDeclaratorOperation d => d.Symbol,
+                ISimpleAssignmentOperation a when a.Target is ILocalReferenceOperation l => l.Local,
+                _ => null,
+            };
+            return local != null && TrylockLocals().ContainsKey(local) && IsTestedLater(local);
+        }
+
+        private bool IsTestedLater(ILocalSymbol local)
+        {
+            foreach (var op in _root.Descendants())
+            {
+                if (op is ILocalReferenceOperation r && SymbolEqualityComparer.Default.Equals(r.Local, local) && IsConditionUse(r))
+                    return true;
+            }
+            return false;
+        }
+
+        private static bool IsConditionUse(IOperation op)
+        {
+            var child = op;
+            var parent = op.Parent;
+            while (parent != null)
+            {
+                switch (parent)
+                {
+                    case IConditionalOperation c when c.Condition == child:
+                    case IWhileLoopOperation w when w.Condition == child:
+                    case IForLoopOperation f when f.Condition == child:
+                        return true;
+                    case IUnaryOperation u when u.OperatorKind == UnaryOperatorKind.Not:
+                    case IBinaryOperation b when b.OperatorKind == BinaryOperatorKind.ConditionalAnd || b.OperatorKind == BinaryOperatorKind.ConditionalOr:
+                    case IConversionOperation:
+                        child = parent;
+                        parent = parent.Parent;
+                        continue;
+                    default:
+                        return false;
+                }
+            }
+            return false;
+        }
+
+        private FlowState VisitArguments(ImmutableArray<IArgumentOperation> arguments, FlowState s)
+        {
+            foreach (var argument in arguments)
+                s = Visit(argument.Value, s);
+            return s;
+        }
+
+        private FlowState VisitProperty(IPropertyReferenceOperation property, FlowState s)
+        {
+            var v = Visit(property.Instance, s);
+            v = VisitArguments(property.Arguments, v);
+            var p = property.Property;
+            var pf = _facts.Get(p);
+            if (pf.PerCpu) RecordPerCpu(property.Syntax, p, isNoMigrate: false, v);
+            bool isTarget = property.Parent is IAssignmentOperation assignment && assignment.Target == property;
+            bool isSimpleWrite = isTarget && property.Parent is ISimpleAssignmentOperation;
+            bool reads = !isSimpleWrite;
+            bool writes = isTarget || property.Parent is IIncrementOrDecrementOperation;
+            if (reads && p.GetMethod != null)
+                v = Call(p, p.GetMethod, property.Syntax, CallKind.PropertyGet, property.Arguments, v);
+            if (writes && p.SetMethod != null)
+                v = Call(p, p.SetMethod, property.Syntax, CallKind.PropertySet, property.Arguments, v);
+            return v;
+        }
+
+        private FlowState Call(ISymbol target, IMethodSymbol method, SyntaxNode syntax, CallKind kind, ImmutableArray<IArgumentOperation> arguments, FlowState s, bool applyEffect = true)
+        {
+            var normalized = (IMethodSymbol)FactsResolver.Normalize(method);
+            var facts = _facts.Get(normalized);
+            var args = ImmutableArray<ArgValue>.Empty;
+            if (!arguments.IsDefaultOrEmpty && HasIntegralParameter(normalized))
+                args = ClassifyArguments(arguments, normalized.Parameters.Length);
+            return RecordCall(target, normalized, facts, CallLocation(syntax, kind), kind, syntax, args, s, applyEffect);
+        }
+
+        private static bool HasIntegralParameter(IMethodSymbol method)
+        {
+            foreach (var p in method.Parameters)
+            {
+                switch (p.Type.SpecialType)
+                {
+                    case SpecialType.System_Int16:
+                    case SpecialType.System_Int32:
+                    case SpecialType.System_Int64:
+                    case SpecialType.System_UInt16:
+                    case SpecialType.System_UInt32:
+                    case SpecialType.System_UInt64:
+                    case SpecialType.System_Byte:
+                    case SpecialType.System_SByte:
+                    case SpecialType.System_Boolean:
+                    case SpecialType.System_Char:
+                        return true;
+                }
+                if (p.Type.TypeKind == TypeKind.Enum) return true;
+            }
+            return false;
+        }
+
+        private FlowState RecordCall(ISymbol? target, IMethodSymbol? method, MemberFacts facts, Location location, CallKind kind, SyntaxNode syntax, ImmutableArray<ArgValue> args, FlowState s, bool applyEffect = true)
+        {
+            if (s.IsUnreachable) return s;
+            Collect(s);
+            var key = new SiteKey(syntax, (int)kind, method);
+            if (!_calls.TryGetValue(key, out var site))
+            {
+                site = new CallSite(target, method, facts, location, kind, args);
+                _calls.Add(key, site);
+            }
+            site.State = site.State.Join(s);
+
+            if (method != null && facts.NoMigrate)
+                RecordPerCpu(syntax, target ?? method, isNoMigrate: true, s);
+            else if (method != null && facts.PerCpu && kind == CallKind.Invocation)
+                RecordPerCpu(syntax, method, isNoMigrate: false, s);
+
+            if (facts.IsRegionCall)
+            {
+                _hasRegionCalls = true;
+                if (!facts.EntersConditionally || facts.Enters || facts.Exits) _allRegionCallsConditional = false;
+            }
+            if (!applyEffect) return s;
+
+            FlowState after = s;
+            if (facts.Enters && !facts.Exits)
+                after = s.Enter(OpenerFor(syntax, target ?? method!, location));
+            else if (facts.Exits && !facts.Enters)
+                after = s.Exit();
+            Collect(after);
+            return after;
+        }
+
+        private Opener OpenerFor(IInvocationOperation invocation) =>
+            OpenerFor(invocation.Syntax, invocation.TargetMethod, CallLocation(invocation.Syntax, CallKind.Invocation));
+
+        private Opener OpenerFor(SyntaxNode syntax, ISymbol symbol, Location location)
+        {
+            if (!_openers.TryGetValue(syntax, out var opener))
+            {
+                opener = new Opener(Display.Name(symbol), location, FactsResolver.Normalize(symbol), isNoMigrateBody: false);
+                _openers.Add(syntax, opener);
+            }
+            return opener;
+        }
+
+        // ------------------------------------------------------------------ arguments of [MightSleepIf]
+
+        private ImmutableArray<ArgValue> ClassifyArguments(ImmutableArray<IArgumentOperation> arguments, int parameterCount)
+        {
+            var values = new ArgValue[parameterCount];
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter is null || argument.Parameter.Ordinal >= parameterCount) continue;
+                values[argument.Parameter.Ordinal] = Classify(argument.Value);
+            }
+            return ImmutableArray.Create(values);
+        }
+
+        private ArgValue Classify(IOperation value)
+        {
+            if (value.ConstantValue.HasValue && FactsResolver.TryLong(value.ConstantValue.Value, out long constant))
+                return new ArgValue(ArgKind.Constant, constant, 0);
+            while (value is IConversionOperation c && c.OperatorMethod is null)
+            {
+                value = c.Operand;
+                if (value.ConstantValue.HasValue && FactsResolver.TryLong(value.ConstantValue.Value, out constant))
+                    return new ArgValue(ArgKind.Constant, constant, 0);
+            }
+            if (value is IParameterReferenceOperation p && _owner != null
+                && SymbolEqualityComparer.Default.Equals(p.Parameter.ContainingSymbol, _owner)
+                && p.Parameter.RefKind == RefKind.None)
+                return new ArgValue(ArgKind.Parameter, 0, p.Parameter.Ordinal);
+            if (value is ILocalReferenceOperation l && ConstantLocals().TryGetValue(l.Local, out constant))
+                return new ArgValue(ArgKind.Constant, constant, 0);
+            return ArgValue.Other;
+        }
+
+        /// <summary>Locals assigned once, from a constant, and never written again.</summary>
+        private Dictionary<ILocalSymbol, long> ConstantLocals()
+        {
+            if (_constantLocals != null) return _constantLocals;
+            var candidates = new Dictionary<ILocalSymbol, long>(SymbolEqualityComparer.Default);
+            var spoiled = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            foreach (var op in _root.DescendantsAndSelf())
+            {
+                switch (op)
+                {
+                    case IVariableDeclaratorOperation d:
+                        if (d.Initializer?.Value is { } init && init.ConstantValue.HasValue && FactsResolver.TryLong(init.ConstantValue.Value, out long v))
+                            candidates[d.Symbol] = v;
+                        else
+                            spoiled.Add(d.Symbol);
+                        break;
+                    case IAssignmentOperation a when a.Target is ILocalReferenceOperation target:
+                        spoiled.Add(target.Local);
+                        break;
+                    case IIncrementOrDecrementOperation inc when inc.Target is ILocalReferenceOperation target:
+                        spoiled.Add(target.Local);
+                        break;
+                    case IArgumentOperation arg when arg.Value is ILocalReferenceOperation target && arg.Parameter != null && arg.Parameter.RefKind != RefKind.None && arg.Parameter.RefKind != RefKind.In:
+                        spoiled.Add(target.Local);
+                        break;
+                    case IAddressOfOperation addr when addr.Reference is ILocalReferenceOperation target:
+                        spoiled.Add(target.Local);
+                        break;
+                    case IDeclarationExpressionOperation decl when decl.Expression is ILocalReferenceOperation target:
+                        spoiled.Add(target.Local);
+                        break;
+                }
+            }
+            foreach (var s in spoiled) candidates.Remove(s);
+            _constantLocals = candidates;
+            return candidates;
+        }
+
+        // ------------------------------------------------------------------ loops, switch, branches
+
+        private FlowState VisitWhile(IWhileLoopOperation loop, FlowState s)
+        {
+            var head = s;
+            FlowState exit = FlowState.Unreachable;
+            for (int i = 0; i < MaxLoopIterations; i++)
+            {
+                FlowState bodyOut;
+                if (loop.ConditionIsTop)
+                {
+                    var (t, f) = loop.Condition is null ? (head, FlowState.Unreachable) : VisitCondition(loop.Condition, head);
+                    if (loop.ConditionIsUntil) (t, f) = (f, t);
+                    exit = f;
+                    bodyOut = Visit(loop.Body, t).Join(LabelState(loop.ContinueLabel));
+                }
+                else
+                {
+                    var b = Visit(loop.Body, head).Join(LabelState(loop.ContinueLabel));
+                    var (t, f) = loop.Condition is null ? (b, FlowState.Unreachable) : VisitCondition(loop.Condition, b);
+                    if (loop.ConditionIsUntil) (t, f) = (f, t);
+                    exit = f;
+                    bodyOut = t;
+                }
+                var next = head.Join(bodyOut);
+                if (next.SameAs(head)) break;
+                head = next;
+            }
+            return exit.Join(LabelState(loop.ExitLabel));
+        }
+
+        private FlowState VisitFor(IForLoopOperation loop, FlowState s)
+        {
+            foreach (var before in loop.Before) s = Visit(before, s);
+            var head = s;
+            FlowState exit = FlowState.Unreachable;
+            for (int i = 0; i < MaxLoopIterations; i++)
+            {
+                var (t, f) = loop.Condition is null ? (head, FlowState.Unreachable) : VisitCondition(loop.Condition, head);
+                exit = f;
+                var b = Visit(loop.Body, t).Join(LabelState(loop.ContinueLabel));
+                foreach (var bottom in loop.AtLoopBottom) b = Visit(bottom, b);
+                var next = head.Join(b);
+                if (next.SameAs(head)) break;
+                head = next;
+            }
+            return exit.Join(LabelState(loop.ExitLabel));
+        }
+
+        private FlowState VisitForEach(IForEachLoopOperation loop, FlowState s)
+        {
+            s = Visit(loop.Collection, s);
+            var info = loop.Syntax is CommonForEachStatementSyntax syntax && loop.SemanticModel != null
+                ? loop.SemanticModel.GetForEachStatementInfo(syntax)
+                : default;
+            var location = ForEachLocation(loop.Syntax);
+            if (info.GetEnumeratorMethod != null)
+                s = RecordCall(info.GetEnumeratorMethod, Norm(info.GetEnumeratorMethod), _facts.Get(info.GetEnumeratorMethod), location, CallKind.ForEach, loop.Syntax, ImmutableArray<ArgValue>.Empty, s);
+            var head = s;
+            FlowState exit = head;
+            for (int i = 0; i < MaxLoopIterations; i++)
+            {
+                var h = head;
+                if (loop.IsAsynchronous) RecordSuspend(loop.Syntax, "await foreach", h);
+                if (info.MoveNextMethod != null)
+                    h = RecordCall(info.MoveNextMethod, Norm(info.MoveNextMethod), _facts.Get(info.MoveNextMethod), location, CallKind.ForEach, loop.Syntax, ImmutableArray<ArgValue>.Empty, h);
+                exit = h;
+                var b = h;
+                if (info.CurrentProperty?.GetMethod is { } current)
+                    b = RecordCall(info.CurrentProperty, Norm(current), _facts.Get(current), location, CallKind.ForEach, loop.Syntax, ImmutableArray<ArgValue>.Empty, b);
+                b = Visit(loop.LoopControlVariable, b);
+                b = Visit(loop.Body, b).Join(LabelState(loop.ContinueLabel));
+                var next = head.Join(b);
+                if (next.SameAs(head)) break;
+                head = next;
+            }
+            exit = exit.Join(LabelState(loop.ExitLabel));
+            if (info.DisposeMethod != null)
+                exit = RecordCall(info.DisposeMethod, Norm(info.DisposeMethod), _facts.Get(info.DisposeMethod), location, CallKind.ForEach, loop.Syntax, ImmutableArray<ArgValue>.Empty, exit);
+            return exit;
+        }
+
+        private static IMethodSymbol Norm(IMethodSymbol m) => (IMethodSymbol)FactsResolver.Normalize(m);
+
+        private FlowState VisitSwitch(ISwitchOperation sw, FlowState s)
+        {
+            var v = Visit(sw.Value, s);
+            bool hasDefault = false;
+            FlowState end = FlowState.Unreachable;
+            foreach (var section in sw.Cases)
+            {
+                var entry = v;
+                foreach (var clause in section.Clauses)
+                {
+                    if (clause.CaseKind == CaseKind.Default) hasDefault = true;
+                    entry = entry.Join(LabelState(clause.Label));
+                    if (clause is IPatternCaseClauseOperation pattern && pattern.Guard != null)
+                        entry = VisitCondition(pattern.Guard, entry).WhenTrue.Join(entry);
+                    else if (clause is ISingleValueCaseClauseOperation single)
+                        entry = Visit(single.Value, entry);
+                }
+                foreach (var clause in section.Clauses) MarkLabelRead(clause.Label, entry);
+                end = end.Join(VisitStatements(section.Body, 0, entry));
+            }
+            if (!hasDefault) end = end.Join(v);
+            return end.Join(LabelState(sw.ExitLabel));
+        }
+
+        private FlowState VisitBranch(IBranchOperation branch, FlowState s)
+        {
+            if (s.IsUnreachable) return s;
+            if (branch.BranchKind == BranchKind.GoTo) _sawGoto = true;
+            var state = RunHandlers(s, branch.Target);
+            AddToLabel(branch.Target, state);
+            return FlowState.Unreachable;
+        }
+
+        private FlowState LabelState(ILabelSymbol? label) =>
+            label != null && _labels.TryGetValue(label, out var state) ? state : FlowState.Unreachable;
+
+        private readonly Dictionary<ILabelSymbol, FlowState> _labelReads = new Dictionary<ILabelSymbol, FlowState>(SymbolEqualityComparer.Default);
+
+        private void MarkLabelRead(ILabelSymbol? label, FlowState state)
+        {
+            if (label != null) _labelReads[label] = state;
+        }
+
+        private void AddToLabel(ILabelSymbol? label, FlowState state)
+        {
+            if (label is null) return;
+            var old = LabelState(label);
+            var joined = old.Join(state);
+            _labels[label] = joined;
+            // A backward goto whose label was already passed with less: another pass is needed.
+            if (_labelReads.TryGetValue(label, out var read) && !read.Join(joined).SameAs(read)) _labelsChanged = true;
+        }
+
+        // ------------------------------------------------------------------ try / finally / using
+
+        private sealed class Handler
+        {
+            public Handler(HashSet<ILabelSymbol> inside, Func<FlowState, FlowState> apply)
+            {
+                Inside = inside;
+                Apply = apply;
+            }
+
+            public HashSet<ILabelSymbol> Inside { get; }
+            public Func<FlowState, FlowState> Apply { get; }
+        }
+
+        private sealed class Collector
+        {
+            public FlowState All;
+        }
+
+        private void Collect(FlowState s)
+        {
+            if (s.IsUnreachable) return;
+            for (int i = 0; i < _collectors.Count; i++) _collectors[i].All = _collectors[i].All.Join(s);
+        }
+
+        /// <summary>A jump to <paramref name="target"/> (or a return, when null) runs every finally it leaves.</summary>
+        private FlowState RunHandlers(FlowState s, ILabelSymbol? target)
+        {
+            for (int i = _handlers.Count - 1; i >= 0; i--)
+            {
+                var handler = _handlers[i];
+                if (target != null && handler.Inside.Contains(target)) break;
+                var saved = _handlers.GetRange(i, _handlers.Count - i);
+                _handlers.RemoveRange(i, _handlers.Count - i);
+                try
+                {
+                    s = handler.Apply(s);
+                }
+                finally
+                {
+                    _handlers.AddRange(saved);
+                }
+                if (s.IsUnreachable) break;
+            }
+            return s;
+        }
+
+        private FlowState VisitTry(ITryOperation tryOp, FlowState s)
+        {
+            var collector = new Collector { All = s };
+            Handler? handler = null;
+            if (tryOp.Finally != null)
+            {
+                var labels = LabelsInside(ImmutableArray.Create<IOperation>(tryOp.Body), 0);
+                foreach (var c in tryOp.Catches) labels.UnionWith(LabelsInside(ImmutableArray.Create<IOperation>(c), 0));
+                var fin = tryOp.Finally;
+                handler = new Handler(labels, state => Visit(fin, state));
+                _handlers.Add(handler);
+            }
+            FlowState normal;
+            var catchCollector = new Collector();
+            try
+            {
+                _collectors.Add(collector);
+                FlowState bodyOut;
+                try
+                {
+                    bodyOut = Visit(tryOp.Body, s);
+                }
+                finally
+                {
+                    _collectors.RemoveAt(_collectors.Count - 1);
+                }
+                normal = bodyOut;
+                _collectors.Add(catchCollector);
+                try
+                {
+                    foreach (var c in tryOp.Catches)
+                    {
+                        var entry = collector.All;
+                        catchCollector.All = catchCollector.All.Join(entry);
+                        if (c.Filter != null) entry = VisitCondition(c.Filter, entry).WhenTrue;
+                        normal = normal.Join(Visit(c.Handler, entry));
+                    }
+                }
+                finally
+                {
+                    _collectors.RemoveAt(_collectors.Count - 1);
+                }
+            }
+            finally
+            {
+                if (handler != null) _handlers.Remove(handler);
+            }
+            if (tryOp.Finally is null) return normal;
+            // The exceptional paths run the finally too; their end state leaves by the exception.
+            var exceptional = collector.All.Join(catchCollector.All);
+            Collect(Visit(tryOp.Finally, exceptional));
+            return normal.IsUnreachable ? FlowState.Unreachable : Visit(tryOp.Finally, normal);
+        }
+
+        private readonly struct Disposal
+        {
+            public Disposal(IMethodSymbol? method, Location location, SyntaxNode syntax, bool isAsync)
+            {
+                Method = method;
+                Location = location;
+                Syntax = syntax;
+                IsAsync = isAsync;
+            }
+
+            public IMethodSymbol? Method { get; }
+            public Location Location { get; }
+            public SyntaxNode Syntax { get; }
+            public bool IsAsync { get; }
+        }
+
+        private FlowState VisitUsing(IUsingOperation usingOp, FlowState s)
+        {
+            var v = Visit(usingOp.Resources, s);
+            var disposals = Disposals(usingOp.Resources, usingOp.Syntax, usingOp.IsAsynchronous);
+            var labels = LabelsInside(ImmutableArray.Create(usingOp.Body), 0);
+            var handler = new Handler(labels, state => Dispose(disposals, state));
+            _handlers.Add(handler);
+            FlowState end;
+            try
+            {
+                end = Visit(usingOp.Body, v);
+            }
+            finally
+            {
+                _handlers.Remove(handler);
+            }
+            return Dispose(disposals, end);
+        }
+
+        private List<Disposal> Disposals(IOperation resources, SyntaxNode syntax, bool isAsync)
+        {
+            var list = new List<Disposal>();
+            var location = UsingLocation(syntax);
+            if (resources is IVariableDeclarationGroupOperation group)
+            {
+                foreach (var declaration in group.Declarations)
+                    foreach (var declarator in declaration.Declarators)
+                        list.Add(new Disposal(DisposeMethod(declarator.Symbol.Type), location, syntax, isAsync));
+            }
+            else if (resources != null)
+            {
+                var value = resources;
+                while (value is IConversionOperation c) value = c.Operand;
+                list.Add(new Disposal(value.Type is null ? null : DisposeMethod(value.Type), location, syntax, isAsync));
+            }
+            list.Reverse();
+            return list;
+        }
+
+        private IMethodSymbol? DisposeMethod(ITypeSymbol type)
+        {
+            if (_disposable != null)
+            {
+                foreach (var member in _disposable.GetMembers("Dispose"))
+                {
+                    if (member is IMethodSymbol dispose && type.FindImplementationForInterfaceMember(dispose) is IMethodSymbol impl)
+                        return impl;
+                }
+            }
+            foreach (var member in type.GetMembers("Dispose"))
+            {
+                if (member is IMethodSymbol m && m.Parameters.Length == 0 && !m.IsStatic) return m;
+            }
+            return null;
+        }
+
+        private FlowState Dispose(List<Disposal> disposals, FlowState s)
+        {
+            foreach (var d in disposals)
+            {
+                if (s.IsUnreachable) break;
+                if (d.IsAsync) RecordSuspend(d.Syntax, "await using", s);
+                if (d.Method != null)
+                    s = RecordCall(d.Method, Norm(d.Method), _facts.Get(d.Method), d.Location, CallKind.Dispose, d.Syntax, ImmutableArray<ArgValue>.Empty, s);
+            }
+            return s;
+        }
+
+        private static HashSet<ILabelSymbol> LabelsInside(ImmutableArray<IOperation> operations, int start)
+        {
+            var set = new HashSet<ILabelSymbol>(SymbolEqualityComparer.Default);
+            for (int i = start; i < operations.Length; i++)
+            {
+                foreach (var op in operations[i].DescendantsAndSelf())
+                {
+                    switch (op)
+                    {
+                        case ILabeledOperation l: set.Add(l.Label); break;
+                        case ILoopOperation loop:
+                            set.Add(loop.ContinueLabel);
+                            set.Add(loop.ExitLabel);
+                            break;
+                        case ISwitchOperation sw:
+                            set.Add(sw.ExitLabel);
+                            break;
+                        case ICaseClauseOperation clause when clause.Label != null:
+                            set.Add(clause.Label);
+                            break;
+                    }
+                }
+            }
+            return set;
+        }
+
+        // ------------------------------------------------------------------ recording
+
+        private void RecordExit(SyntaxNode node, Location location, FlowState s, bool isEnd)
+        {
+            if (s.IsUnreachable) return;
+            if (!_exits.TryGetValue(node, out var exit))
+            {
+                exit = new ExitPoint(location, isEnd);
+                _exits.Add(node, exit);
+            }
+            exit.State = exit.State.Join(s);
+        }
+
+        private void RecordSuspend(SyntaxNode node, string keyword, FlowState s)
+        {
+            if (s.IsUnreachable) return;
+            if (!_suspends.TryGetValue(node, out var site))
+            {
+                site = new SuspendSite(SuspendLocation(node), keyword);
+                _suspends.Add(node, site);
+            }
+            site.State = site.State.Join(s);
+        }
+
+        private void RecordPerCpu(SyntaxNode node, ISymbol symbol, bool isNoMigrate, FlowState s)
+        {
+            if (s.IsUnreachable) return;
+            var key = new SiteKey(node, isNoMigrate ? 1 : 0, null);
+            if (!_perCpu.TryGetValue(key, out var use))
+            {
+                use = new PerCpuUse(node.GetLocation(), symbol, isNoMigrate);
+                _perCpu.Add(key, use);
+            }
+            use.State = use.State.Join(s);
+        }
+
+        // ------------------------------------------------------------------ locations
+
+        private static Location CallLocation(SyntaxNode syntax, CallKind kind) => syntax.GetLocation();
+
+        private static Location LockLocation(SyntaxNode syntax) =>
+            syntax is LockStatementSyntax l
+                ? Location.Create(l.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(l.LockKeyword.SpanStart, l.CloseParenToken.IsMissing ? l.Expression.Span.End : l.CloseParenToken.Span.End))
+                : syntax.GetLocation();
+
+        private static Location UsingLocation(SyntaxNode syntax) => syntax switch
+        {
+            UsingStatementSyntax u => Location.Create(u.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(u.UsingKeyword.SpanStart, u.CloseParenToken.IsMissing ? u.UsingKeyword.Span.End : u.CloseParenToken.Span.End)),
+            LocalDeclarationStatementSyntax d => d.GetLocation(),
+            _ => syntax.GetLocation(),
+        };
+
+        private static Location ForEachLocation(SyntaxNode syntax) =>
+            syntax is CommonForEachStatementSyntax f
+                ? Location.Create(f.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(f.ForEachKeyword.SpanStart, f.CloseParenToken.IsMissing ? f.Expression.Span.End : f.CloseParenToken.Span.End))
+                : syntax.GetLocation();
+
+        private static Location ReturnLocation(SyntaxNode syntax) => syntax.GetLocation();
+
+        private static Location SuspendLocation(SyntaxNode syntax) => syntax switch
+        {
+            AwaitExpressionSyntax a => a.GetLocation(),
+            YieldStatementSyntax y => y.GetLocation(),
+            _ => syntax.GetLocation(),
+        };
+
+        private readonly struct SiteKey : IEquatable<SiteKey>
+        {
+            private readonly SyntaxNode _node;
+            private readonly int _kind;
+            private readonly ISymbol? _symbol;
+
+            public SiteKey(SyntaxNode node, int kind, ISymbol? symbol)
+            {
+                _node = node;
+                _kind = kind;
+                _symbol = symbol;
+            }
+
+            public bool Equals(SiteKey other) =>
+                _node == other._node && _kind == other._kind && SymbolEqualityComparer.Default.Equals(_symbol, other._symbol);
+
+            public override bool Equals(object? obj) => obj is SiteKey k && Equals(k);
+
+            public override int GetHashCode() => (_node.GetHashCode() * 31 + _kind) * 31 + SymbolEqualityComparer.Default.GetHashCode(_symbol);
+        }
+    }
+}

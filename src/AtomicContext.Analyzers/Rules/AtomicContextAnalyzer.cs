@@ -1,0 +1,353 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Text;
+using System.Threading;
+using AtomicContext.Analyzers.Facts;
+using AtomicContext.Analyzers.Flow;
+using AtomicContext.Analyzers.Model;
+using AtomicContext.Analyzers.Summaries;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AtomicContext.Analyzers.Rules
+{
+    /// <summary>
+    /// The analyzer: every report comes from the analysed body's own operation block action (so the IDE shows
+    /// it for the open document), asking callee summaries on demand from the per-compilation store.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class AtomicContextAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Chains longer than this are shortened in the message to their first and last hops around '…'.</summary>
+        public const int MaxHopsInMessage = 64;
+        public const int HopsKeptAtEachEnd = 30;
+
+        /// <summary>Property keys a diagnostic carries for the code fixes.</summary>
+        public static class Keys
+        {
+            public const string Callee = "aca.callee";
+            public const string Opener = "aca.opener";
+            public const string OpenerStart = "aca.openerStart";
+            public const string SleepParameter = "aca.sleepParameter";
+            public const string ExitCall = "aca.exitCall";
+            public const string Direct = "aca.direct";
+        }
+
+        /// <summary>Test hook: told of every exception an analysis callback swallowed (an analyzer never crashes the build).</summary>
+        internal static Action<Exception>? FailureObserver;
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+            Descriptors.SleepInRegion,
+            Descriptors.UnbalancedRegion,
+            Descriptors.OverrideSleeps,
+            Descriptors.PerCpuOutsideRegion,
+            Descriptors.AwaitInRegion,
+            Descriptors.AssumeNoSleepJustification,
+            Descriptors.BadFactsFile);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(Start);
+        }
+
+        private static void Start(CompilationStartAnalysisContext context)
+        {
+            FactsFiles files;
+            try
+            {
+                files = FactsFiles.Read(context.Options.AdditionalFiles, context.Compilation, context.CancellationToken);
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                FailureObserver?.Invoke(ex);
+                files = FactsFiles.Empty;
+            }
+            var store = new SummaryStore(context.Compilation, new FactsResolver(files));
+            context.RegisterOperationBlockAction(c => Guard(() => AnalyzeBlock(c, store), c.CancellationToken));
+            context.RegisterSymbolAction(c => Guard(() => AnalyzeMethod(c, store), c.CancellationToken), SymbolKind.Method);
+            if (!files.Problems.IsEmpty)
+            {
+                context.RegisterCompilationEndAction(c =>
+                {
+                    foreach (var problem in files.Problems)
+                        c.ReportDiagnostic(Diagnostic.Create(Descriptors.BadFactsFile, problem.Location, problem.Message));
+                });
+            }
+        }
+
+        private static void Guard(Action action, CancellationToken ct)
+        {
+            try
+            {
+                action();
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                // Malformed or mid-edit code must never crash the analyzer (AD0001): the body is skipped.
+                FailureObserver?.Invoke(ex);
+            }
+        }
+
+        // ------------------------------------------------------------------ bodies
+
+        private static void AnalyzeBlock(OperationBlockAnalysisContext context, SummaryStore store)
+        {
+            if (!(context.OwningSymbol is IMethodSymbol owner)) return;
+            IOperation? body = null;
+            foreach (var block in context.OperationBlocks)
+            {
+                if (block.Kind == OperationKind.MethodBody || block.Kind == OperationKind.ConstructorBody || block.Kind == OperationKind.Block)
+                {
+                    body = block;
+                    break;
+                }
+            }
+            if (body is null) return;
+            var ct = context.CancellationToken;
+            var facts = store.FactsFor(owner, body, ct);
+            var report = new Action<Diagnostic>(context.ReportDiagnostic);
+            Report(facts, owner, store, report, ct);
+
+            // Local functions and lambdas are separate bodies; the walker listed them (and theirs, in turn).
+            var pending = new Stack<IOperation>(facts.Nested);
+            while (pending.Count > 0)
+            {
+                var nested = pending.Pop();
+                BodyFacts nestedFacts;
+                IMethodSymbol nestedSymbol;
+                if (nested is ILocalFunctionOperation localFunction && (localFunction.Body ?? localFunction.IgnoredBody) is { } localBody)
+                {
+                    nestedSymbol = localFunction.Symbol;
+                    nestedFacts = store.FactsFor(nestedSymbol, localBody, ct);
+                }
+                else if (nested is IAnonymousFunctionOperation lambda)
+                {
+                    nestedSymbol = lambda.Symbol;
+                    nestedFacts = BodyWalker.Analyze(lambda.Body, nestedSymbol, store.Facts, store.Compilation, ct);
+                }
+                else
+                {
+                    continue;
+                }
+                Report(nestedFacts, nestedSymbol, store, report, ct);
+                foreach (var inner in nestedFacts.Nested) pending.Push(inner);
+            }
+        }
+
+        private static void Report(BodyFacts facts, IMethodSymbol owner, SummaryStore store, Action<Diagnostic> report, CancellationToken ct)
+        {
+            if (facts.Failed) return;
+            var ownerFacts = store.Facts.Get(owner);
+            ReportSleeps(facts, store, report, ct);
+            ReportExits(facts, owner, ownerFacts, report);
+            ReportPerCpu(facts, ownerFacts, report);
+            ReportSuspends(facts, report);
+        }
+
+        private static void ReportSleeps(BodyFacts facts, SummaryStore store, Action<Diagnostic> report, CancellationToken ct)
+        {
+            List<Contribution>? scratch = null;
+            foreach (var site in facts.Calls)
+            {
+                if (site.State.IsUnreachable || !SummaryStore.HoldsRegion(facts, site)) continue;
+                int depth = site.State.Depths.Max;
+                scratch ??= new List<Contribution>();
+                scratch.Clear();
+                store.Contributions(site, inRegion: true, scratch, ct);
+                Contribution? best = null;
+                foreach (var c in scratch)
+                {
+                    if (depth + c.Depth <= 0) continue;
+                    if (best is null || c.Depth > best.Value.Depth) best = c;
+                }
+                if (best is null) continue;
+                report(SleepDiagnostic(site, best.Value, store));
+            }
+        }
+
+        private static Diagnostic SleepDiagnostic(CallSite site, Contribution contribution, SummaryStore store)
+        {
+            var opener = site.State.Openers?.Top;
+            var hops = store.Chain(site, contribution);
+            var message = new StringBuilder();
+            message.Append('\'').Append(hops[0].Name).Append("' may sleep while migration is disabled by ");
+            message.Append(opener?.Describe() ?? "a region");
+            message.Append(": ");
+            AppendChain(message, hops);
+
+            var locations = new List<Location>();
+            if (opener != null) locations.Add(opener.Location);
+            AddHopLocations(locations, hops);
+
+            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+            if (site.Method != null) properties[Keys.Callee] = DocumentationCommentId.CreateDeclarationId(site.Method);
+            if (opener?.Symbol != null && !opener.IsNoMigrateBody)
+            {
+                properties[Keys.Opener] = DocumentationCommentId.CreateDeclarationId(opener.Symbol);
+                properties[Keys.OpenerStart] = opener.Position.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            if (contribution.Source == SleepSource.Terminal)
+            {
+                properties[Keys.Direct] = "true";
+                if (contribution.CalleeParameter >= 0 && site.Method != null && contribution.CalleeParameter < site.Method.Parameters.Length)
+                    properties[Keys.SleepParameter] = site.Method.Parameters[contribution.CalleeParameter].Name;
+            }
+            return Diagnostic.Create(Descriptors.SleepInRegion, site.Location, locations, properties.ToImmutable(), message.ToString());
+        }
+
+        /// <summary>The hops joined with ' → '; a very long chain keeps its first and last hops around '…'.</summary>
+        public static void AppendChain(StringBuilder message, List<SummaryStore.Hop> hops)
+        {
+            bool shorten = hops.Count > MaxHopsInMessage;
+            for (int i = 0; i < hops.Count; i++)
+            {
+                if (shorten && i == HopsKeptAtEachEnd)
+                {
+                    message.Append(" → …");
+                    i = hops.Count - HopsKeptAtEachEnd - 1;
+                    continue;
+                }
+                if (i > 0) message.Append(" → ");
+                message.Append(hops[i].Name);
+            }
+        }
+
+        private static void AddHopLocations(List<Location> locations, List<SummaryStore.Hop> hops)
+        {
+            bool shorten = hops.Count > MaxHopsInMessage;
+            for (int i = 0; i < hops.Count; i++)
+            {
+                if (shorten && i == HopsKeptAtEachEnd) i = hops.Count - HopsKeptAtEachEnd;
+                locations.Add(hops[i].Location);
+            }
+        }
+
+        private static void ReportExits(BodyFacts facts, IMethodSymbol owner, MemberFacts ownerFacts, Action<Diagnostic> report)
+        {
+            if (!facts.HasRegionCalls) return;
+            bool annotated = ownerFacts.IsRegionCall;
+            int declared = ownerFacts.DeclaredNetEffect;
+            var allowed = DepthSet.Of(declared);
+            if (facts.AllRegionCallsConditional || ownerFacts.EntersConditionally) allowed = allowed.Union(DepthSet.Of(0)).Union(DepthSet.Of(1));
+            foreach (var exit in facts.Exits)
+            {
+                var relative = exit.State.Depths.Shift(-facts.Baseline);
+                if ((relative.Mask & ~allowed.Mask) == 0) continue;
+                var bad = new List<string>();
+                foreach (var d in relative.Depths())
+                {
+                    if (!allowed.Contains(d)) bad.Add(Signed(d));
+                }
+                report(Diagnostic.Create(Descriptors.UnbalancedRegion, exit.Location,
+                    ImmutableDictionary<string, string?>.Empty.Add(Keys.ExitCall, exit.State.Openers?.Top.Symbol is { } s ? DocumentationCommentId.CreateDeclarationId(s) : null),
+                    Display.Name(owner), string.Join(" or ", bad), Signed(declared) + (annotated ? "" : " (it is not [EntersNoMigrate] or [ExitsNoMigrate])")));
+            }
+        }
+
+        private static string Signed(int d) => d > 0 ? "+" + d.ToString(System.Globalization.CultureInfo.InvariantCulture) : d.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        private static void ReportPerCpu(BodyFacts facts, MemberFacts ownerFacts, Action<Diagnostic> report)
+        {
+            if (facts.IsNoMigrate || ownerFacts.PerCpu || facts.PerCpuUses.Count == 0) return;
+            // A trusted region primitive (annotated, no region call in its body) is the region's own edge.
+            if (ownerFacts.IsRegionCall && !facts.HasRegionCalls) return;
+            foreach (var use in facts.PerCpuUses)
+            {
+                if (use.State.IsUnreachable || use.State.Depths.Max - facts.Baseline > 0) continue;
+                report(Diagnostic.Create(Descriptors.PerCpuOutsideRegion, use.Location, Display.Name(use.Symbol),
+                    use.IsNoMigrateMember ? "[NoMigrate]" : "per-CPU data"));
+            }
+        }
+
+        private static void ReportSuspends(BodyFacts facts, Action<Diagnostic> report)
+        {
+            foreach (var site in facts.Suspends)
+            {
+                if (site.State.IsUnreachable) continue;
+                if (!facts.IsNoMigrate && site.State.Depths.Max - facts.Baseline <= 0) continue;
+                var opener = site.State.Openers?.Top;
+                report(Diagnostic.Create(Descriptors.AwaitInRegion, site.Location,
+                    opener is null ? null : new[] { opener.Location }, site.Keyword, opener?.Describe() ?? "a region"));
+            }
+        }
+
+        // ------------------------------------------------------------------ declarations
+
+        private static void AnalyzeMethod(SymbolAnalysisContext context, SummaryStore store)
+        {
+            var method = (IMethodSymbol)context.Symbol;
+            var facts = store.Facts.Get(method);
+            if (facts.AssumeNoSleep && string.IsNullOrWhiteSpace(facts.AssumeNoSleepJustification))
+            {
+                var location = AttributeLocation(method, "AssumeNoSleepAttribute", context.CancellationToken) ?? method.Locations[0];
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.AssumeNoSleepJustification, location, Display.Name(method)));
+            }
+            ReportOverride(context, method, store);
+        }
+
+        private static void ReportOverride(SymbolAnalysisContext context, IMethodSymbol method, SummaryStore store)
+        {
+            if (method.IsAbstract || !SummaryStore.HasSourceBody(method)) return;
+            IMethodSymbol? declared = method.OverriddenMethod;
+            if (declared is null)
+            {
+                if (method.ContainingType is null || method.ContainingType.AllInterfaces.IsEmpty || method.DeclaredAccessibility != Accessibility.Public && method.ExplicitInterfaceImplementations.IsEmpty) return;
+                foreach (var explicitImpl in method.ExplicitInterfaceImplementations)
+                {
+                    declared = explicitImpl;
+                    break;
+                }
+                if (declared is null)
+                {
+                    foreach (var iface in method.ContainingType.AllInterfaces)
+                    {
+                        foreach (var member in iface.GetMembers(method.Name))
+                        {
+                            if (member is IMethodSymbol candidate && SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(candidate), method))
+                            {
+                                declared = candidate;
+                                break;
+                            }
+                        }
+                        if (declared != null) break;
+                    }
+                }
+            }
+            if (declared is null) return;
+            var ownFacts = store.Facts.Get(method);
+            if (ownFacts.MightSleep || ownFacts.AssumeNoSleep) return;
+            var declaredFacts = store.Facts.Get(declared);
+            if (declaredFacts.MightSleep || declaredFacts.AssumeNoSleep || !declaredFacts.SleepIfs.IsEmpty) return;
+            var summary = store.SummaryOf(method, context.CancellationToken);
+            if (summary.SleepDepth == Summary.Never || summary.SleepDepth < 0) return;
+            if (SummaryStore.HasSourceBody(declared) && store.SummaryOf(declared, context.CancellationToken).SleepDepth >= 0) return;
+            string reason = "it reaches a sleeper";
+            if (summary.Witness != null)
+            {
+                var hops = store.Chain(summary.Witness.Site, new Contribution(0, summary.Witness.Source, summary.Witness.CalleeParameter, -1, 0));
+                var sb = new StringBuilder();
+                AppendChain(sb, hops);
+                reason = sb.ToString();
+            }
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.OverrideSleeps, method.Locations[0], Display.Name(method), reason, Display.Name(declared)));
+        }
+
+        private static Location? AttributeLocation(ISymbol symbol, string attributeName, CancellationToken ct)
+        {
+            foreach (var attribute in symbol.GetAttributes())
+            {
+                if (attribute.AttributeClass?.Name == attributeName && attribute.ApplicationSyntaxReference != null)
+                    return attribute.ApplicationSyntaxReference.GetSyntax(ct).GetLocation();
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,449 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using AtomicContext.Analyzers.Facts;
+using AtomicContext.Analyzers.Flow;
+using AtomicContext.Analyzers.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AtomicContext.Analyzers.Summaries
+{
+    /// <summary>What a call site contributes: the callee may sleep at depth <see cref="Depth"/> relative to the call.</summary>
+    public readonly struct Contribution
+    {
+        public Contribution(int depth, SleepSource source, int calleeParameter, int ownerParameter, long mask)
+        {
+            Depth = depth;
+            Source = source;
+            CalleeParameter = calleeParameter;
+            OwnerParameter = ownerParameter;
+            Mask = mask;
+        }
+
+        public int Depth { get; }
+        public SleepSource Source { get; }
+        public int CalleeParameter { get; }
+
+        /// <summary>≥ 0 when the sleep depends on the owner's own parameter (passed straight through).</summary>
+        public int OwnerParameter { get; }
+
+        public long Mask { get; }
+        public bool IsConditional => OwnerParameter >= 0;
+    }
+
+    /// <summary>
+    /// Per compilation: every body's facts and every method's summary, computed on demand and memoized
+    /// (each body bound at most once), over the call graph with an explicit-stack Tarjan walk — never a
+    /// recursion as deep as the call graph. Holds no static state; dies with its compilation.
+    /// </summary>
+    public sealed class SummaryStore
+    {
+        private const int MaxSccIterations = 256;
+
+        private readonly Compilation _compilation;
+        private readonly FactsResolver _facts;
+        private readonly ConcurrentDictionary<IMethodSymbol, BodyFacts> _bodies = new ConcurrentDictionary<IMethodSymbol, BodyFacts>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, Summary> _summaries = new ConcurrentDictionary<IMethodSymbol, Summary>(SymbolEqualityComparer.Default);
+        private readonly object _gate = new object();
+
+        public SummaryStore(Compilation compilation, FactsResolver facts)
+        {
+            _compilation = compilation;
+            _facts = facts;
+        }
+
+        public FactsResolver Facts => _facts;
+        public Compilation Compilation => _compilation;
+
+        // ------------------------------------------------------------------ bodies
+
+        /// <summary>The facts of a body the caller already holds bound (an operation block action): reused if known.</summary>
+        public BodyFacts FactsFor(IMethodSymbol method, IOperation body, CancellationToken ct)
+        {
+            method = Key(method);
+            if (_bodies.TryGetValue(method, out var known)) return known;
+            var facts = BodyWalker.Analyze(body, method, _facts, _compilation, ct);
+            var stored = _bodies.GetOrAdd(method, facts);
+            return ReferenceEquals(stored, facts) ? facts : stored;
+        }
+
+        /// <summary>The facts of a method's body, binding it on demand; <see cref="BodyFacts.Empty"/> when it has none in source.</summary>
+        public BodyFacts FactsOf(IMethodSymbol method, CancellationToken ct)
+        {
+            method = Key(method);
+            if (_bodies.TryGetValue(method, out var known)) return known;
+            var body = FindBody(method, ct);
+            var facts = body is null ? BodyFacts.Empty : BodyWalker.Analyze(body, method, _facts, _compilation, ct);
+            facts.DropNested();
+            return _bodies.GetOrAdd(method, facts);
+        }
+
+        public static IMethodSymbol Key(IMethodSymbol method) => (IMethodSymbol)FactsResolver.Normalize(method);
+
+        public static bool HasSourceBody(IMethodSymbol method)
+        {
+            if (method.IsAbstract || method.IsExtern) return false;
+            foreach (var r in method.DeclaringSyntaxReferences)
+            {
+                if (r.SyntaxTree != null) return true;
+            }
+            return false;
+        }
+
+        private IOperation? FindBody(IMethodSymbol method, CancellationToken ct)
+        {
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                var node = reference.GetSyntax(ct);
+                bool hasBody = node switch
+                {
+                    BaseMethodDeclarationSyntax m => m.Body != null || m.ExpressionBody != null,
+                    AccessorDeclarationSyntax a => a.Body != null || a.ExpressionBody != null,
+                    ArrowExpressionClauseSyntax => true,
+                    LocalFunctionStatementSyntax l => l.Body != null || l.ExpressionBody != null,
+                    _ => false,
+                };
+                if (!hasBody) continue;
+#pragma warning disable RS1030 // Callee bodies in other trees are bound on demand; the driver's caching provider shares the model.
+                var model = _compilation.GetSemanticModel(node.SyntaxTree);
+#pragma warning restore RS1030
+                var op = model.GetOperation(node, ct);
+                if (op is ILocalFunctionOperation localFunction) return localFunction.Body ?? localFunction.IgnoredBody;
+                if (op != null) return op;
+            }
+            return null;
+        }
+
+        // ------------------------------------------------------------------ evaluating a call site
+
+        /// <summary>Whether the owner holds a region at the site: a relative depth above zero, or a [NoMigrate] body.</summary>
+        public static bool HoldsRegion(BodyFacts owner, CallSite site) =>
+            owner.IsNoMigrate || site.State.Depths.Max - owner.Baseline > 0;
+
+        /// <summary>
+        /// Every way the site's callee may sleep, as depths relative to the call. <paramref name="inRegion"/>:
+        /// the owner holds a region there, so a parameter passed through to a [MightSleepIf] counts as sleeping.
+        /// </summary>
+        public void Contributions(CallSite site, bool inRegion, List<Contribution> output, CancellationToken ct, bool computeMissing = true)
+        {
+            if (site.Kind == CallKind.Lock)
+            {
+                output.Add(new Contribution(0, SleepSource.Terminal, -1, -1, 0));
+                return;
+            }
+            var facts = site.Facts;
+            if (facts.AssumeNoSleep || site.Method is null) return;
+            if (facts.MightSleep)
+            {
+                output.Add(new Contribution(0, SleepSource.Terminal, -1, -1, 0));
+                return;
+            }
+            bool terminal = false;
+            foreach (var sleepIf in facts.SleepIfs)
+            {
+                terminal = true;
+                Condition(site, sleepIf.ParameterOrdinal, sleepIf.Mask, 0, SleepSource.Terminal, inRegion, output);
+            }
+            if (terminal || !HasSourceBody(site.Method)) return;
+            Summary summary;
+            if (!_summaries.TryGetValue(site.Method, out summary!))
+            {
+                if (!computeMissing) return;
+                summary = SummaryOf(site.Method, ct);
+            }
+            if (summary.SleepDepth != Summary.Never)
+                output.Add(new Contribution(summary.SleepDepth, SleepSource.Body, -1, -1, 0));
+            if (summary.Conditions != null)
+            {
+                foreach (var pair in summary.Conditions)
+                    Condition(site, pair.Key, pair.Value.Mask, pair.Value.RelativeDepth, SleepSource.BodyCondition, inRegion, output);
+            }
+        }
+
+        private static void Condition(CallSite site, int parameter, long mask, int depth, SleepSource source, bool inRegion, List<Contribution> output)
+        {
+            var arg = parameter < site.Args.Length ? site.Args[parameter] : ArgValue.Other;
+            switch (arg.Kind)
+            {
+                case ArgKind.Constant:
+                    if ((arg.Value & mask) != 0) output.Add(new Contribution(depth, source, parameter, -1, 0));
+                    break;
+                case ArgKind.Parameter when !inRegion:
+                    output.Add(new Contribution(depth, source, parameter, arg.ParameterOrdinal, mask));
+                    break;
+                default:
+                    output.Add(new Contribution(depth, source, parameter, -1, 0));
+                    break;
+            }
+        }
+
+        // ------------------------------------------------------------------ summaries
+
+        public Summary SummaryOf(IMethodSymbol method, CancellationToken ct)
+        {
+            method = Key(method);
+            if (_summaries.TryGetValue(method, out var known)) return known;
+            if (!HasSourceBody(method)) return Summary.Nothing;
+            lock (_gate)
+            {
+                if (_summaries.TryGetValue(method, out known)) return known;
+                Solve(method, ct);
+                return _summaries.TryGetValue(method, out known) ? known : Summary.Nothing;
+            }
+        }
+
+        private sealed class Node
+        {
+            public Node(IMethodSymbol method, BodyFacts facts, int index)
+            {
+                Method = method;
+                Facts = facts;
+                Index = index;
+                LowLink = index;
+                Successors = new List<IMethodSymbol>();
+                var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+                foreach (var site in facts.Calls)
+                {
+                    var m = site.Method;
+                    if (m is null || site.Facts.MightSleep || site.Facts.AssumeNoSleep || !site.Facts.SleepIfs.IsEmpty) continue;
+                    if (!HasSourceBody(m)) continue;
+                    if (seen.Add(m)) Successors.Add(m);
+                }
+            }
+
+            public IMethodSymbol Method { get; }
+            public BodyFacts Facts { get; }
+            public int Index { get; }
+            public int LowLink { get; set; }
+            public bool OnStack { get; set; }
+            public List<IMethodSymbol> Successors { get; }
+            public int Next { get; set; }
+        }
+
+        /// <summary>Tarjan's strongly connected components with an explicit stack; each component solved to a fixpoint.</summary>
+        private void Solve(IMethodSymbol root, CancellationToken ct)
+        {
+            var nodes = new Dictionary<IMethodSymbol, Node>(SymbolEqualityComparer.Default);
+            var tarjanStack = new Stack<Node>();
+            var callStack = new Stack<Node>();
+            int index = 0;
+
+            Node Open(IMethodSymbol m)
+            {
+                var node = new Node(m, FactsOf(m, ct), index++);
+                nodes.Add(m, node);
+                tarjanStack.Push(node);
+                node.OnStack = true;
+                callStack.Push(node);
+                return node;
+            }
+
+            Open(root);
+            while (callStack.Count > 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                var node = callStack.Peek();
+                if (node.Next < node.Successors.Count)
+                {
+                    var w = node.Successors[node.Next++];
+                    if (_summaries.ContainsKey(w)) continue;
+                    if (!nodes.TryGetValue(w, out var wn))
+                    {
+                        Open(w);
+                    }
+                    else if (wn.OnStack && wn.Index < node.LowLink)
+                    {
+                        node.LowLink = wn.Index;
+                    }
+                    continue;
+                }
+                callStack.Pop();
+                if (callStack.Count > 0)
+                {
+                    var parent = callStack.Peek();
+                    if (node.LowLink < parent.LowLink) parent.LowLink = node.LowLink;
+                }
+                if (node.LowLink == node.Index)
+                {
+                    var component = new List<Node>();
+                    Node member;
+                    do
+                    {
+                        member = tarjanStack.Pop();
+                        member.OnStack = false;
+                        component.Add(member);
+                    }
+                    while (member != node);
+                    SolveComponent(component, ct);
+                }
+            }
+        }
+
+        private void SolveComponent(List<Node> component, CancellationToken ct)
+        {
+            component.Sort((a, b) => a.Index.CompareTo(b.Index));
+            var current = new Dictionary<IMethodSymbol, Summary>(SymbolEqualityComparer.Default);
+            foreach (var n in component) current[n.Method] = Summary.Nothing;
+            bool cyclic = component.Count > 1 || component[0].Successors.Exists(s => SymbolEqualityComparer.Default.Equals(s, component[0].Method));
+            var scratch = new List<Contribution>();
+
+            for (int iteration = 0; iteration < MaxSccIterations; iteration++)
+            {
+                bool changed = false;
+                foreach (var n in component)
+                {
+                    var next = Evaluate(n, current, scratch, ct);
+                    if (!next.SameLattice(current[n.Method]))
+                    {
+                        current[n.Method] = next;
+                        changed = true;
+                    }
+                }
+                if (!cyclic || !changed) break;
+            }
+
+            if (cyclic) current = AcyclicWitnesses(component, current, scratch, ct);
+            foreach (var pair in current) _summaries[pair.Key] = pair.Value;
+        }
+
+        /// <summary>One evaluation of a body against the summaries known so far (component members from <paramref name="current"/>).</summary>
+        private Summary Evaluate(Node node, Dictionary<IMethodSymbol, Summary> current, List<Contribution> scratch, CancellationToken ct, HashSet<IMethodSymbol>? preferred = null)
+        {
+            int best = Summary.Never;
+            Witness? witness = null;
+            bool witnessPreferred = false;
+            Dictionary<int, SleepCondition>? conditions = null;
+            var facts = node.Facts;
+            foreach (var site in facts.Calls)
+            {
+                if (site.State.IsUnreachable) continue;
+                int rel = site.State.Depths.Max - facts.Baseline;
+                bool inRegion = HoldsRegion(facts, site);
+                scratch.Clear();
+                ContributionsWithin(site, inRegion, current, scratch, ct);
+                foreach (var c in scratch)
+                {
+                    int depth = DepthSet.Clamp(rel + c.Depth);
+                    var w = new Witness(site, c.Source, c.CalleeParameter);
+                    if (c.IsConditional)
+                    {
+                        conditions ??= new Dictionary<int, SleepCondition>();
+                        if (conditions.TryGetValue(c.OwnerParameter, out var old))
+                        {
+                            var keep = depth > old.RelativeDepth ? w : old.Witness;
+                            conditions[c.OwnerParameter] = new SleepCondition(old.Mask | c.Mask, depth > old.RelativeDepth ? depth : old.RelativeDepth, keep);
+                        }
+                        else
+                        {
+                            conditions[c.OwnerParameter] = new SleepCondition(c.Mask, depth, w);
+                        }
+                        continue;
+                    }
+                    bool isPreferred = preferred is null || c.Source == SleepSource.Terminal || site.Method is null || preferred.Contains(site.Method) || !current.ContainsKey(site.Method);
+                    if (depth > best || (depth == best && isPreferred && !witnessPreferred))
+                    {
+                        best = depth;
+                        witness = w;
+                        witnessPreferred = isPreferred;
+                    }
+                }
+            }
+            return new Summary(best, witness, conditions);
+        }
+
+        private void ContributionsWithin(CallSite site, bool inRegion, Dictionary<IMethodSymbol, Summary> current, List<Contribution> output, CancellationToken ct)
+        {
+            if (site.Method != null && current.TryGetValue(site.Method, out var member)
+                && !site.Facts.MightSleep && !site.Facts.AssumeNoSleep && site.Facts.SleepIfs.IsEmpty)
+            {
+                if (member.SleepDepth != Summary.Never)
+                    output.Add(new Contribution(member.SleepDepth, SleepSource.Body, -1, -1, 0));
+                if (member.Conditions != null)
+                {
+                    foreach (var pair in member.Conditions)
+                        Condition(site, pair.Key, pair.Value.Mask, pair.Value.RelativeDepth, SleepSource.BodyCondition, inRegion, output);
+                }
+                return;
+            }
+            Contributions(site, inRegion, output, ct);
+        }
+
+        /// <summary>
+        /// In a cycle several members may reach their highest depth through each other; the witnesses are
+        /// re-chosen so every chain ends at a real sleeper: members whose sleep comes from outside the
+        /// component first, then those that reach an already settled member.
+        /// </summary>
+        private Dictionary<IMethodSymbol, Summary> AcyclicWitnesses(List<Node> component, Dictionary<IMethodSymbol, Summary> solved, List<Contribution> scratch, CancellationToken ct)
+        {
+            var settled = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var result = new Dictionary<IMethodSymbol, Summary>(solved, SymbolEqualityComparer.Default);
+            bool progress = true;
+            while (progress)
+            {
+                progress = false;
+                foreach (var n in component)
+                {
+                    if (settled.Contains(n.Method)) continue;
+                    var s = solved[n.Method];
+                    if (s.SleepDepth == Summary.Never)
+                    {
+                        settled.Add(n.Method);
+                        progress = true;
+                        continue;
+                    }
+                    var again = Evaluate(n, solved, scratch, ct, settled);
+                    var w = again.Witness;
+                    if (w is null) continue;
+                    bool ok = w.Source == SleepSource.Terminal || w.Site.Method is null || !solved.ContainsKey(w.Site.Method) || settled.Contains(w.Site.Method);
+                    if (!ok) continue;
+                    result[n.Method] = new Summary(s.SleepDepth, w, s.Conditions);
+                    settled.Add(n.Method);
+                    progress = true;
+                }
+            }
+            return result;
+        }
+
+        // ------------------------------------------------------------------ chains
+
+        /// <summary>One hop of a chain: the member and the call site where the previous hop calls it.</summary>
+        public readonly struct Hop
+        {
+            public Hop(string name, Location location)
+            {
+                Name = name;
+                Location = location;
+            }
+
+            public string Name { get; }
+            public Location Location { get; }
+        }
+
+        /// <summary>The chain from the site's callee down to the member that sleeps, following witnesses.</summary>
+        public List<Hop> Chain(CallSite site, Contribution contribution, int maxHops = 1_000_000)
+        {
+            var hops = new List<Hop> { new Hop(SiteName(site), site.Location) };
+            var visited = new HashSet<CallSite> { site };
+            var source = contribution.Source;
+            int parameter = contribution.CalleeParameter;
+            var current = site;
+            while (source != SleepSource.Terminal && current.Method != null && hops.Count < maxHops)
+            {
+                if (!_summaries.TryGetValue(current.Method, out var summary)) break;
+                Witness? w = source == SleepSource.Body ? summary.Witness
+                    : summary.Conditions != null && summary.Conditions.TryGetValue(parameter, out var condition) ? condition.Witness : null;
+                if (w is null || !visited.Add(w.Site)) break;
+                hops.Add(new Hop(SiteName(w.Site), w.Site.Location));
+                current = w.Site;
+                source = w.Source;
+                parameter = w.CalleeParameter;
+            }
+            return hops;
+        }
+
+        public static string SiteName(CallSite site) =>
+            site.Kind == CallKind.Lock ? "lock (Monitor.Enter)" : Display.Name(site.Target ?? site.Method!);
+    }
+}
