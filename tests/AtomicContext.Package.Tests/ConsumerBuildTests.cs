@@ -87,6 +87,7 @@ namespace AtomicContext.Package.Tests
                 .ToArray();
             Assert.True(reports.Length == 1, $"expected exactly one ACA0001, found {reports.Length}. {build.Describe()}");
             var report = reports[0];
+            output.WriteLine(report);
 
             // Reported at the call of uncharge() inside the region, in Kernel.cs.
             var callLine = LineOf("        uncharge();");

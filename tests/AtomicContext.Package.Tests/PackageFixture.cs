@@ -108,10 +108,22 @@ namespace AtomicContext.Package.Tests
             Directory.CreateDirectory(destination);
             foreach (var file in Directory.GetFiles(repository))
             {
-                File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
+                CopyFile(file, Path.Combine(destination, Path.GetFileName(file)));
             }
 
             CopyTree(Path.Combine(repository, "src"), Path.Combine(destination, "src"));
+        }
+
+        /// <summary>Copies a file; one that an editor or a build removed meanwhile (a temp file) is skipped.</summary>
+        private static void CopyFile(string source, string destination)
+        {
+            try
+            {
+                File.Copy(source, destination);
+            }
+            catch (FileNotFoundException)
+            {
+            }
         }
 
         private static void CopyTree(string source, string destination)
@@ -119,7 +131,7 @@ namespace AtomicContext.Package.Tests
             Directory.CreateDirectory(destination);
             foreach (var file in Directory.GetFiles(source))
             {
-                File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
+                CopyFile(file, Path.Combine(destination, Path.GetFileName(file)));
             }
 
             foreach (var directory in Directory.GetDirectories(source))
