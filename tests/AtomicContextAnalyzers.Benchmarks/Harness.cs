@@ -1,0 +1,451 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace AtomicContextAnalyzers.Benchmarks
+{
+    /// <summary>
+    /// The timed harness: every configuration on a fresh compilation of the same parsed corpus, interleaved
+    /// (configurations rotate within a round, sizes alternate between rounds), medians and paired ratios.
+    /// </summary>
+    public sealed class Harness
+    {
+        private static readonly Config[] AllConfigs = { Config.Emit, Config.Floor, Config.Ours, Config.Peer };
+
+        private readonly Settings s;
+        private readonly TextWriter o;
+        private readonly Stopwatch total = Stopwatch.StartNew();
+        private readonly Dictionary<(int Size, Config Config), List<RunResult>> runs = new Dictionary<(int, Config), List<RunResult>>();
+        private readonly Dictionary<int, string[]> firstOurs = new Dictionary<int, string[]>();
+        private readonly Dictionary<int, string[]> firstOursChains = new Dictionary<int, string[]>();
+        private readonly List<string> problems = new List<string>();
+        private bool deterministic = true;
+        private bool chainsDeterministic = true;
+        private int determinismComparisons;
+
+        public Harness(Settings settings, TextWriter output)
+        {
+            s = settings;
+            o = output;
+        }
+
+        public int Run()
+        {
+            o.WriteLine($"# AtomicContextAnalyzers benchmark ({(s.Quick ? "quick" : "full")} mode)");
+            o.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, Roslyn host {typeof(CSharpCompilation).Assembly.GetName().Version}, GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}");
+
+            ImmutableArray<DiagnosticAnalyzer> ours = AnalyzerSets.LoadOurs();
+            ImmutableArray<DiagnosticAnalyzer> floor = ImmutableArray.Create<DiagnosticAnalyzer>(new FloorAnalyzer());
+            string peerDescription = "peer disabled (--no-peer)";
+            ImmutableArray<DiagnosticAnalyzer> peer = s.Peer ? AnalyzerSets.LoadPeer(out peerDescription) : ImmutableArray<DiagnosticAnalyzer>.Empty;
+            o.WriteLine($"ours: {ours.Length} analyzers ({string.Join(", ", ours.Select(a => a.GetType().Name))}); ids {string.Join(",", ours.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).Distinct().OrderBy(x => x, StringComparer.Ordinal))}");
+            o.WriteLine($"peer: {peerDescription}");
+            if (ours.IsEmpty)
+            {
+                problems.Add("no analyzer found in " + AnalyzerSets.OursAssemblyName);
+            }
+
+            Config[] configs = AllConfigs.Where(c => c != Config.Peer || !peer.IsEmpty).ToArray();
+            ImmutableArray<DiagnosticAnalyzer> AnalyzersOf(Config c) => c switch
+            {
+                Config.Floor => floor,
+                Config.Ours => ours,
+                Config.Peer => peer,
+                _ => ImmutableArray<DiagnosticAnalyzer>.Empty,
+            };
+
+            // Corpora.
+            var corpora = new SortedDictionary<int, ParsedCorpus>();
+            foreach (int size in s.Sizes.Distinct().OrderBy(x => x))
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                Corpus c = CorpusGenerator.Generate(size);
+                long t1 = Stopwatch.GetTimestamp();
+                corpora[size] = new ParsedCorpus(c);
+                long t2 = Stopwatch.GetTimestamp();
+                o.WriteLine($"corpus {size}x: {c.TotalLines:N0} lines, {c.Files.Count} files, {c.GeneratedMethods:N0} generated + {c.FixedMethods:N0} fixed methods, {c.HubReachers:N0} reach the hub, {c.Expected.Count} planted bugs (generate {Ms(t0, t1):F0} ms, parse {Ms(t1, t2):F0} ms)");
+            }
+
+            int[] sizes = corpora.Keys.ToArray();
+            int small = sizes[0];
+            int large = sizes[sizes.Length - 1];
+
+            // Warm-up (JIT, loading): every configuration once on the smallest corpus; not measured.
+            foreach (Config c in configs)
+            {
+                RunResult warm = Workload.Run(corpora[small], c, AnalyzersOf(c));
+                o.WriteLine($"warm-up {c,-5} {small}x: {warm.Milliseconds,8:F0} ms");
+                CheckRun(small, c, warm);
+            }
+
+            if (problems.Any(p => p.StartsWith("corpus", StringComparison.Ordinal)))
+            {
+                return Finish(1);
+            }
+
+            // Interleaved rounds.
+            var roundTimer = Stopwatch.StartNew();
+            int rounds = 0;
+            TimeSpan lastRound = TimeSpan.Zero;
+            while (rounds < s.MinRounds || (rounds < s.MaxRounds && roundTimer.Elapsed + lastRound < s.RoundBudget))
+            {
+                TimeSpan roundStart = roundTimer.Elapsed;
+                for (int si = 0; si < sizes.Length; si++)
+                {
+                    int size = (rounds % 2 == 0) ? sizes[si] : sizes[sizes.Length - 1 - si];
+                    for (int ci = 0; ci < configs.Length; ci++)
+                    {
+                        Config c = configs[(ci + rounds + si) % configs.Length];
+                        RunResult r = Workload.Run(corpora[size], c, AnalyzersOf(c));
+                        CheckRun(size, c, r);
+                        Record(size, c, r);
+                    }
+                }
+
+                rounds++;
+                lastRound = roundTimer.Elapsed - roundStart;
+                o.WriteLine($"round {rounds} done at {total.Elapsed.TotalSeconds:F0} s");
+            }
+
+            // Our analyzers' summed callback time (telemetry), and where it goes.
+            var telemetry = new SortedDictionary<int, double>();
+            CallbackProfile? largeProfile = null;
+            Dictionary<string, int>? largeCounts = null;
+            foreach (int size in s.Quick ? new[] { small, large }.Distinct() : sizes)
+            {
+                if (ours.IsEmpty)
+                {
+                    break;
+                }
+
+                (double ms, CallbackProfile profile, Dictionary<string, int> counts) = Workload.Profile(corpora[size], ours);
+                telemetry[size] = ms;
+                if (size == large)
+                {
+                    largeProfile = profile;
+                    largeCounts = counts;
+                }
+
+                o.WriteLine($"telemetry {size}x: ours' summed callback time {ms:F0} ms");
+            }
+
+            // IDE: one document of the largest compilation, fresh compilation each time.
+            var docOurs = new List<double>();
+            var docFloor = new List<double>();
+            var docRows = new List<string>();
+            ParsedCorpus big = corpora[large];
+            List<int> sample = SampleDocuments(big, s.DocumentSamples);
+            var docTimer = Stopwatch.StartNew();
+            foreach (int index in sample)
+            {
+                if (docOurs.Count >= 2 && docTimer.Elapsed > s.DocumentBudget)
+                {
+                    o.WriteLine($"document sample cut at {docOurs.Count} of {sample.Count} files (budget {s.DocumentBudget.TotalSeconds:F0} s)");
+                    break;
+                }
+
+                double f = Workload.Document(big, index, floor, out _, out _);
+                List<string> exceptions = new List<string>();
+                double w = ours.IsEmpty ? double.NaN : Workload.Document(big, index, ours, out _, out exceptions);
+                foreach (string ex in exceptions)
+                {
+                    problems.Add("document analysis exception: " + ex);
+                }
+
+                docFloor.Add(f);
+                docOurs.Add(w);
+                docRows.Add($"| {big.Trees[index].FilePath} | {big.Corpus.Files[index].Lines} | {f:F0} | {w:F0} |");
+            }
+
+            // Memory: separate processes, so the peak working set belongs to one configuration.
+            List<MemoryProbe.Result> memory = s.Memory ? MemoryProbe.RunChildren(s.MemoryScale, new[] { Config.Emit, Config.Floor, Config.Ours }, o) : new List<MemoryProbe.Result>();
+
+            // ---- Report ----
+            o.WriteLine();
+            o.WriteLine($"## Whole compilation: medians of {rounds} interleaved rounds (ms), paired ratios");
+            o.WriteLine();
+            o.WriteLine("| size | lines | emit | floor | ours | peer | ours÷floor | ours÷emit | peer÷floor | floor÷emit | alloc MB floor / ours / peer |");
+            o.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+            double worstFloorRatio = double.NaN;
+            double worstPeerRatio = double.NaN;
+            foreach (int size in sizes)
+            {
+                o.WriteLine($"| {size}x | {corpora[size].Corpus.TotalLines:N0} | {Median(size, Config.Emit):F0} | {Median(size, Config.Floor):F0} | {Median(size, Config.Ours):F0} | {Median(size, Config.Peer):F0} "
+                    + $"| {Ratio(size, Config.Ours, Config.Floor):F2} | {Ratio(size, Config.Ours, Config.Emit):F2} | {Ratio(size, Config.Peer, Config.Floor):F2} | {Ratio(size, Config.Floor, Config.Emit):F2} "
+                    + $"| {AllocMb(size, Config.Floor):F0} / {AllocMb(size, Config.Ours):F0} / {AllocMb(size, Config.Peer):F0} |");
+                worstFloorRatio = Max(worstFloorRatio, Ratio(size, Config.Ours, Config.Floor));
+                worstPeerRatio = Max(worstPeerRatio, Ratio(size, Config.Peer, Config.Floor));
+            }
+
+            o.WriteLine();
+            o.WriteLine("Spread (min–max ms over rounds): " + string.Join("; ", sizes.Select(size => $"{size}x " + string.Join(", ", configs.Select(c => $"{c} {Min(size, c):F0}–{MaxOf(size, c):F0}")))));
+
+            double corpusRatio = (double)corpora[large].Corpus.TotalLines / corpora[small].Corpus.TotalLines;
+            double scaling = Median(large, Config.Ours) / Median(small, Config.Ours);
+            o.WriteLine();
+            o.WriteLine($"## Scaling {large}x ÷ {small}x (corpus lines ratio {corpusRatio:F2}; target: at most {corpusRatio * 1.1:F2})");
+            o.WriteLine();
+            o.WriteLine("| measure | small | large | large÷small | ÷ corpus ratio |");
+            o.WriteLine("|---|---|---|---|---|");
+            foreach (Config c in configs)
+            {
+                double a = Median(small, c);
+                double b = Median(large, c);
+                o.WriteLine($"| {c} whole run (ms) | {a:F0} | {b:F0} | {b / a:F2} | {b / a / corpusRatio:F2} |");
+            }
+
+            if (telemetry.TryGetValue(small, out double ts) && telemetry.TryGetValue(large, out double tl))
+            {
+                o.WriteLine($"| ours summed callback time (ms) | {ts:F0} | {tl:F0} | {tl / ts:F2} | {tl / ts / corpusRatio:F2} |");
+            }
+
+            if (largeProfile != null)
+            {
+                o.WriteLine();
+                o.WriteLine($"## Where our callback time goes ({large}x, one run with per-kind stopwatches; summed over threads)");
+                o.WriteLine();
+                o.WriteLine("| action | calls | ms | share |");
+                o.WriteLine("|---|---|---|---|");
+                IReadOnlyList<CallbackCounter> counters = largeProfile.Snapshot();
+                double sum = counters.Sum(c => c.Milliseconds);
+                foreach (CallbackCounter c in counters)
+                {
+                    o.WriteLine($"| {c.Kind} | {c.Calls:N0} | {c.Milliseconds:F0} | {(sum > 0 ? c.Milliseconds / sum : 0):P0} |");
+                }
+
+                if (telemetry.TryGetValue(large, out double tlarge))
+                {
+                    o.WriteLine($"| (telemetry total, includes nested symbol/code-block actions) | | {tlarge:F0} | |");
+                }
+
+                if (largeCounts != null)
+                {
+                    o.WriteLine("registered actions: " + string.Join(", ", largeCounts.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => k.Key + "=" + k.Value)));
+                }
+            }
+
+            double p50 = Percentile(docOurs, 0.50);
+            double p95 = Percentile(docOurs, 0.95);
+            o.WriteLine();
+            o.WriteLine($"## IDE: one document of the {large}x compilation, fresh compilation each time ({docOurs.Count} files; target p95 ≤ 300 ms)");
+            o.WriteLine();
+            o.WriteLine("| | p50 ms | p95 ms | max ms |");
+            o.WriteLine("|---|---|---|---|");
+            o.WriteLine($"| floor | {Percentile(docFloor, 0.5):F0} | {Percentile(docFloor, 0.95):F0} | {(docFloor.Count > 0 ? docFloor.Max() : double.NaN):F0} |");
+            o.WriteLine($"| ours | {p50:F0} | {p95:F0} | {(docOurs.Count > 0 ? docOurs.Max() : double.NaN):F0} |");
+            o.WriteLine();
+            o.WriteLine("| file | lines | floor ms | ours ms |");
+            o.WriteLine("|---|---|---|---|");
+            foreach (string row in docRows)
+            {
+                o.WriteLine(row);
+            }
+
+            if (memory.Count > 0)
+            {
+                o.WriteLine();
+                o.WriteLine($"## Memory ({s.MemoryScale}x, one process per configuration)");
+                o.WriteLine();
+                o.WriteLine("| configuration | ms | allocated MB | peak working set MB (process) | peak before the run MB |");
+                o.WriteLine("|---|---|---|---|---|");
+                foreach (MemoryProbe.Result m in memory)
+                {
+                    o.WriteLine($"| {m.Config} | {m.Milliseconds:F0} | {m.AllocatedBytes / 1048576.0:F0} | {m.PeakAfter / 1048576.0:F0} | {m.PeakBefore / 1048576.0:F0} |");
+                }
+            }
+
+            o.WriteLine();
+            o.WriteLine("## Our diagnostics (a benchmark of an analyzer that does nothing must not pass)");
+            o.WriteLine();
+            foreach (int size in sizes)
+            {
+                ReportDiagnostics(corpora[size], size);
+            }
+
+            o.WriteLine();
+            o.WriteLine($"determinism: {determinismComparisons} comparisons of our diagnostics (id, location, message) between runs of the same size: {(deterministic ? "identical" : "DIFFERENT")}; with chain locations: {(chainsDeterministic ? "identical" : "different")}");
+            foreach (string p in problems.Distinct())
+            {
+                o.WriteLine("PROBLEM: " + p);
+            }
+
+            o.WriteLine($"total time {total.Elapsed.TotalSeconds:F0} s");
+            o.WriteLine(string.Format(
+                CultureInfo.InvariantCulture,
+                "floor-ratio: {0:F2}, peer-ratio: {1:F2}, scaling-8x: {2:F2}, document-p95-ms: {3:F0}, deterministic: {4}",
+                worstFloorRatio,
+                worstPeerRatio,
+                scaling,
+                p95,
+                deterministic && determinismComparisons > 0 ? "yes" : "no"));
+            return problems.Count > 0 ? 3 : 0;
+        }
+
+        private int Finish(int code)
+        {
+            foreach (string p in problems.Distinct())
+            {
+                o.WriteLine("PROBLEM: " + p);
+            }
+
+            o.WriteLine("floor-ratio: NaN, peer-ratio: NaN, scaling-8x: NaN, document-p95-ms: NaN, deterministic: no");
+            return code;
+        }
+
+        private void CheckRun(int size, Config c, RunResult r)
+        {
+            if (r.CompilerErrors > 0)
+            {
+                problems.Add($"corpus {size}x does not compile: {r.CompilerErrors} errors, first: {r.FirstCompilerError}");
+            }
+
+            foreach (string ex in r.AnalyzerExceptions)
+            {
+                problems.Add($"{c} threw: {ex}");
+            }
+
+            if (c == Config.Ours)
+            {
+                string[] fp = Workload.Fingerprint(r.Diagnostics);
+                string[] fpc = Workload.FingerprintWithChains(r.Diagnostics);
+                if (firstOurs.TryGetValue(size, out string[]? first))
+                {
+                    determinismComparisons++;
+                    if (!first.SequenceEqual(fp, StringComparer.Ordinal))
+                    {
+                        deterministic = false;
+                        string? diff = first.Except(fp, StringComparer.Ordinal).Concat(fp.Except(first, StringComparer.Ordinal)).FirstOrDefault();
+                        problems.Add($"non-deterministic diagnostics at {size}x ({first.Length} vs {fp.Length}), e.g. {Truncate(diff ?? "(same set, different multiplicity)", 300)}");
+                    }
+
+                    if (!firstOursChains[size].SequenceEqual(fpc, StringComparer.Ordinal))
+                    {
+                        chainsDeterministic = false;
+                    }
+                }
+                else
+                {
+                    firstOurs[size] = fp;
+                    firstOursChains[size] = fpc;
+                }
+            }
+        }
+
+        private void ReportDiagnostics(ParsedCorpus corpus, int size)
+        {
+            List<RunResult> list = runs.TryGetValue((size, Config.Ours), out List<RunResult>? l) ? l : new List<RunResult>();
+            if (list.Count == 0)
+            {
+                return;
+            }
+
+            ImmutableArray<Diagnostic> diags = list[0].Diagnostics;
+            string counts = string.Join(", ", diags.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key + "=" + g.Count()));
+            o.WriteLine($"- {size}x: {diags.Length} diagnostics: {(counts.Length == 0 ? "none" : counts)}");
+            var at = new HashSet<(string, string, int)>(diags.Select(d => (d.Id, d.Location.GetLineSpan().Path, d.Location.GetLineSpan().StartLinePosition.Line + 1)));
+            foreach (IGrouping<string, ExpectedSite> g in corpus.Corpus.Expected.GroupBy(e => e.Id).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                int found = g.Count(e => at.Contains((e.Id, e.Path, e.Line)));
+                var expectedLines = new HashSet<(string, int)>(g.Select(e => (e.Path, e.Line)));
+                int elsewhere = diags.Count(d => d.Id == g.Key && !expectedLines.Contains((d.Location.GetLineSpan().Path, d.Location.GetLineSpan().StartLinePosition.Line + 1)));
+                string missed = string.Join("; ", g.Where(e => !at.Contains((e.Id, e.Path, e.Line))).Take(3).Select(e => $"{e.Path}:{e.Line} ({e.Shape})"));
+                o.WriteLine($"  - {g.Key}: planted {g.Count()}, reported there {found}, reported elsewhere {elsewhere}{(missed.Length > 0 ? "; missed e.g. " + missed : string.Empty)}");
+            }
+
+            Diagnostic? chain = diags.FirstOrDefault(d => d.Id == "ACA0001" && d.Location.GetLineSpan().Path == "Fixed/Chain00.cs");
+            if (chain != null)
+            {
+                string msg = chain.GetMessage(CultureInfo.InvariantCulture);
+                o.WriteLine($"  - 10,000-deep chain: reported, message {msg.Length:N0} chars, {msg.Split(" → ").Length - 1} arrows, {chain.AdditionalLocations.Count} additional locations: {Truncate(msg, 200)}");
+            }
+
+            if (size == s.Sizes.Min() && !diags.Any(d => d.Id == "ACA0001"))
+            {
+                problems.Add("our analyzers reported no ACA0001 on the corpus: the benchmark measures an analyzer that finds nothing");
+            }
+        }
+
+        private static List<int> SampleDocuments(ParsedCorpus corpus, int count)
+        {
+            var generated = Enumerable.Range(0, corpus.Corpus.Files.Count).Where(i => !corpus.Corpus.Files[i].IsFixed).ToList();
+            var result = new List<int>();
+            int hub = Enumerable.Range(0, corpus.Corpus.Files.Count).FirstOrDefault(i => corpus.Corpus.Files[i].Path == "Fixed/Hub.cs");
+            int chain = Enumerable.Range(0, corpus.Corpus.Files.Count).FirstOrDefault(i => corpus.Corpus.Files[i].Path == "Fixed/Chain00.cs");
+            int spread = Math.Max(1, count - 2);
+            for (int k = 0; k < spread && generated.Count > 0; k++)
+            {
+                result.Add(generated[(int)((long)k * generated.Count / spread)]);
+            }
+
+            // Interleave the two stress files early, so a cut sample still contains them.
+            result.Insert(Math.Min(1, result.Count), chain);
+            result.Insert(Math.Min(3, result.Count), hub);
+            return result.Distinct().ToList();
+        }
+
+        private void Record(int size, Config c, RunResult r)
+        {
+            if (!runs.TryGetValue((size, c), out List<RunResult>? list))
+            {
+                list = new List<RunResult>();
+                runs[(size, c)] = list;
+            }
+
+            if (list.Count > 0)
+            {
+                // Only the first run's diagnostics are kept for the report; every run was already compared.
+                r.Diagnostics = ImmutableArray<Diagnostic>.Empty;
+            }
+
+            list.Add(r);
+        }
+
+        private double Median(int size, Config c) => runs.TryGetValue((size, c), out List<RunResult>? l) && l.Count > 0 ? Percentile(l.Select(r => r.Milliseconds).ToList(), 0.5) : double.NaN;
+
+        private double Min(int size, Config c) => runs.TryGetValue((size, c), out List<RunResult>? l) && l.Count > 0 ? l.Min(r => r.Milliseconds) : double.NaN;
+
+        private double MaxOf(int size, Config c) => runs.TryGetValue((size, c), out List<RunResult>? l) && l.Count > 0 ? l.Max(r => r.Milliseconds) : double.NaN;
+
+        private double AllocMb(int size, Config c) => runs.TryGetValue((size, c), out List<RunResult>? l) && l.Count > 0 ? Percentile(l.Select(r => (double)r.AllocatedBytes).ToList(), 0.5) / 1048576.0 : double.NaN;
+
+        /// <summary>The median of the per-round ratios (each round's two runs were made next to each other).</summary>
+        private double Ratio(int size, Config a, Config b)
+        {
+            if (!runs.TryGetValue((size, a), out List<RunResult>? la) || !runs.TryGetValue((size, b), out List<RunResult>? lb))
+            {
+                return double.NaN;
+            }
+
+            int n = Math.Min(la.Count, lb.Count);
+            return n == 0 ? double.NaN : Percentile(Enumerable.Range(0, n).Select(i => la[i].Milliseconds / lb[i].Milliseconds).ToList(), 0.5);
+        }
+
+        private static double Max(double a, double b) => double.IsNaN(a) ? b : double.IsNaN(b) ? a : Math.Max(a, b);
+
+        /// <summary>Nearest-rank percentile with linear interpolation; the median of an even count is the mean of the middle two.</summary>
+        public static double Percentile(IList<double> values, double p)
+        {
+            if (values.Count == 0)
+            {
+                return double.NaN;
+            }
+
+            double[] v = values.OrderBy(x => x).ToArray();
+            double pos = p * (v.Length - 1);
+            int lo = (int)Math.Floor(pos);
+            int hi = (int)Math.Ceiling(pos);
+            return v[lo] + ((v[hi] - v[lo]) * (pos - lo));
+        }
+
+        private static double Ms(long t0, long t1) => (t1 - t0) * 1000.0 / Stopwatch.Frequency;
+
+        private static string Truncate(string s, int n) => s.Length <= n ? s : s.Substring(0, n) + "…";
+    }
+}

@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace AtomicContextAnalyzers.Benchmarks
+{
+    /// <summary>Settings of one benchmark run.</summary>
+    public sealed class Settings
+    {
+        public bool Quick { get; set; }
+
+        public int[] Sizes { get; set; } = { 1, 2, 4, 8 };
+
+        public int MinRounds { get; set; } = 5;
+
+        public int MaxRounds { get; set; } = 7;
+
+        /// <summary>Stop adding rounds (above the minimum) once this much time has gone.</summary>
+        public TimeSpan RoundBudget { get; set; } = TimeSpan.FromMinutes(25);
+
+        public int DocumentSamples { get; set; } = 24;
+
+        public TimeSpan DocumentBudget { get; set; } = TimeSpan.FromMinutes(6);
+
+        public bool Peer { get; set; } = true;
+
+        public bool Memory { get; set; } = true;
+
+        public int MemoryScale { get; set; } = 8;
+
+        /// <summary>
+        /// Under five minutes on the 2-core machine: the two ends of the scaling (1x and 8x), at least two
+        /// interleaved rounds, the IDE sample and the memory probes cut to fit.
+        /// </summary>
+        public static Settings ForQuick() => new Settings
+        {
+            Quick = true,
+            Sizes = new[] { 1, 8 },
+            MinRounds = 2,
+            MaxRounds = 3,
+            RoundBudget = TimeSpan.FromSeconds(150),
+            DocumentSamples = 10,
+            DocumentBudget = TimeSpan.FromSeconds(40),
+            MemoryScale = 4,
+        };
+    }
+
+    public static class Program
+    {
+        public static int Main(string[] args)
+        {
+            CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+            CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+            Console.OutputEncoding = Encoding.UTF8;
+
+            if (args.Length >= 3 && args[0] == "--child-memory")
+            {
+                return MemoryProbe.Child(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+            }
+
+            if (args.Length >= 1 && args[0] == "--bdn")
+            {
+                BenchmarkDotNet.Running.BenchmarkRunner.Run<AnalyzerBenchmarks>(AnalyzerBenchmarks.ShortConfig(), args.Skip(1).ToArray());
+                return 0;
+            }
+
+            if (args.Length >= 3 && args[0] == "--write-corpus")
+            {
+                Corpus c = CorpusGenerator.Generate(int.Parse(args[2], CultureInfo.InvariantCulture));
+                foreach (GeneratedFile f in c.Files)
+                {
+                    string path = Path.Combine(args[1], f.Path);
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    File.WriteAllText(path, f.Text);
+                }
+
+                Console.WriteLine($"wrote {c.Files.Count} files, {c.TotalLines} lines, {c.Expected.Count} planted bugs to {args[1]}");
+                return 0;
+            }
+
+            Settings settings = args.Contains("--quick") ? Settings.ForQuick() : new Settings();
+            for (int i = 0; i < args.Length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--sizes":
+                        settings.Sizes = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+                        break;
+                    case "--rounds":
+                        settings.MinRounds = settings.MaxRounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                        settings.RoundBudget = TimeSpan.FromDays(1);
+                        break;
+                    case "--docs":
+                        settings.DocumentSamples = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                        break;
+                    case "--no-peer":
+                        settings.Peer = false;
+                        break;
+                    case "--no-memory":
+                        settings.Memory = false;
+                        break;
+                    case "--memory-scale":
+                        settings.MemoryScale = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                        break;
+                }
+            }
+
+            return new Harness(settings, Console.Out).Run();
+        }
+    }
+}

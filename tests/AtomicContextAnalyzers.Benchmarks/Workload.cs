@@ -1,0 +1,210 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Diagnostics.Telemetry;
+using Microsoft.CodeAnalysis.Text;
+
+namespace AtomicContextAnalyzers.Benchmarks
+{
+    /// <summary>A generated corpus, parsed once (parsing is not what is measured; binding and analysis are).</summary>
+    public sealed class ParsedCorpus
+    {
+        private static readonly CSharpParseOptions ParseOptions = new CSharpParseOptions(LanguageVersion.CSharp12);
+
+        private static readonly CSharpCompilationOptions CompilationOptions = new CSharpCompilationOptions(
+            OutputKind.DynamicallyLinkedLibrary,
+            optimizationLevel: OptimizationLevel.Release,
+            concurrentBuild: true,
+            deterministic: true,
+            nullableContextOptions: NullableContextOptions.Disable);
+
+        private int compilationCounter;
+
+        public ParsedCorpus(Corpus corpus)
+        {
+            Corpus = corpus;
+            Trees = corpus.Files
+                .Select(f => CSharpSyntaxTree.ParseText(SourceText.From(f.Text, Encoding.UTF8), ParseOptions, f.Path))
+                .ToImmutableArray();
+        }
+
+        public Corpus Corpus { get; }
+
+        public ImmutableArray<SyntaxTree> Trees { get; }
+
+        /// <summary>A fresh compilation (no binding shared with any earlier one) over the already-parsed trees.</summary>
+        public CSharpCompilation NewCompilation()
+        {
+            int k = Interlocked.Increment(ref compilationCounter);
+            return CSharpCompilation.Create(
+                "KernelCorpus" + Corpus.Scale.ToString(System.Globalization.CultureInfo.InvariantCulture) + "_" + k.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Trees,
+                Basic.Reference.Assemblies.Net80.References.All,
+                CompilationOptions);
+        }
+    }
+
+    /// <summary>What one measured run produced.</summary>
+    public sealed class RunResult
+    {
+        public double Milliseconds { get; set; }
+
+        public long AllocatedBytes { get; set; }
+
+        public ImmutableArray<Diagnostic> Diagnostics { get; set; } = ImmutableArray<Diagnostic>.Empty;
+
+        public List<string> AnalyzerExceptions { get; } = new List<string>();
+
+        public int CompilerErrors { get; set; }
+
+        public string? FirstCompilerError { get; set; }
+    }
+
+    public enum Config
+    {
+        Emit,
+        Floor,
+        Ours,
+        Peer,
+    }
+
+    /// <summary>Runs one configuration on a fresh compilation.</summary>
+    public static class Workload
+    {
+        public static CompilationWithAnalyzersOptions Options(RunResult sink, bool logTime) => new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            onAnalyzerException: (ex, analyzer, diag) =>
+            {
+                lock (sink.AnalyzerExceptions)
+                {
+                    if (sink.AnalyzerExceptions.Count < 5)
+                    {
+                        sink.AnalyzerExceptions.Add(analyzer.GetType().Name + ": " + ex.GetType().Name + ": " + ex.Message);
+                    }
+                }
+            },
+            concurrentAnalysis: true,
+            logAnalyzerExecutionTime: logTime,
+            reportSuppressedDiagnostics: false);
+
+        public static void Quiesce()
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        }
+
+        public static RunResult Run(ParsedCorpus corpus, Config config, ImmutableArray<DiagnosticAnalyzer> analyzers)
+        {
+            var result = new RunResult();
+            Quiesce();
+            long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
+            long t0 = Stopwatch.GetTimestamp();
+            CSharpCompilation compilation = corpus.NewCompilation();
+            if (config == Config.Emit)
+            {
+                using var pe = new MemoryStream();
+                Microsoft.CodeAnalysis.Emit.EmitResult emit = compilation.Emit(pe);
+                long t1 = Stopwatch.GetTimestamp();
+                result.Milliseconds = (t1 - t0) * 1000.0 / Stopwatch.Frequency;
+                result.AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
+                Diagnostic[] errors = emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
+                result.CompilerErrors = errors.Length;
+                result.FirstCompilerError = errors.FirstOrDefault()?.ToString();
+                return result;
+            }
+
+            CompilationWithAnalyzers cwa = compilation.WithAnalyzers(analyzers, Options(result, logTime: false));
+            ImmutableArray<Diagnostic> diags = cwa.GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
+            long t2 = Stopwatch.GetTimestamp();
+            result.Milliseconds = (t2 - t0) * 1000.0 / Stopwatch.Frequency;
+            result.AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
+            result.Diagnostics = diags;
+            return result;
+        }
+
+        /// <summary>One run with execution-time logging and per-kind stopwatches: the analyzers' summed callback time.</summary>
+        public static (double TelemetryMs, CallbackProfile Profile, Dictionary<string, int> ActionCounts) Profile(ParsedCorpus corpus, ImmutableArray<DiagnosticAnalyzer> analyzers)
+        {
+            var profile = new CallbackProfile();
+            ImmutableArray<DiagnosticAnalyzer> wrapped = analyzers.Select(a => (DiagnosticAnalyzer)new ProfilingAnalyzer(a, profile)).ToImmutableArray();
+            var sink = new RunResult();
+            Quiesce();
+            CompilationWithAnalyzers cwa = corpus.NewCompilation().WithAnalyzers(wrapped, Options(sink, logTime: true));
+            cwa.GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
+            double total = 0;
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (DiagnosticAnalyzer a in wrapped)
+            {
+                AnalyzerTelemetryInfo info = cwa.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None).GetAwaiter().GetResult();
+                total += info.ExecutionTime.TotalMilliseconds;
+                Add(counts, "compilation-start", info.CompilationStartActionsCount);
+                Add(counts, "compilation-end", info.CompilationEndActionsCount);
+                Add(counts, "operation", info.OperationActionsCount);
+                Add(counts, "operation-block-start", info.OperationBlockStartActionsCount);
+                Add(counts, "operation-block-end", info.OperationBlockEndActionsCount);
+                Add(counts, "operation-block", info.OperationBlockActionsCount);
+                Add(counts, "symbol", info.SymbolActionsCount);
+                Add(counts, "symbol-start", info.SymbolStartActionsCount);
+                Add(counts, "syntax-node", info.SyntaxNodeActionsCount);
+                Add(counts, "syntax-tree", info.SyntaxTreeActionsCount);
+                Add(counts, "semantic-model", info.SemanticModelActionsCount);
+                Add(counts, "code-block-start", info.CodeBlockStartActionsCount);
+                Add(counts, "code-block", info.CodeBlockActionsCount);
+            }
+
+            return (total, profile, counts);
+        }
+
+        private static void Add(Dictionary<string, int> counts, string key, int value)
+        {
+            if (value > 0)
+            {
+                counts[key] = counts.TryGetValue(key, out int v) ? v + value : value;
+            }
+        }
+
+        /// <summary>What one keystroke costs in the IDE: syntax and semantic analysis of one document of a fresh compilation.</summary>
+        public static double Document(ParsedCorpus corpus, int treeIndex, ImmutableArray<DiagnosticAnalyzer> analyzers, out int diagnostics, out List<string> exceptions)
+        {
+            var sink = new RunResult();
+            Quiesce();
+            long t0 = Stopwatch.GetTimestamp();
+            CSharpCompilation compilation = corpus.NewCompilation();
+            CompilationWithAnalyzers cwa = compilation.WithAnalyzers(analyzers, Options(sink, logTime: false));
+            SyntaxTree tree = corpus.Trees[treeIndex];
+            ImmutableArray<Diagnostic> syntax = cwa.GetAnalyzerSyntaxDiagnosticsAsync(tree, CancellationToken.None).GetAwaiter().GetResult();
+            ImmutableArray<Diagnostic> semantic = cwa.GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(tree), null, CancellationToken.None).GetAwaiter().GetResult();
+            long t1 = Stopwatch.GetTimestamp();
+            diagnostics = syntax.Length + semantic.Length;
+            exceptions = sink.AnalyzerExceptions;
+            return (t1 - t0) * 1000.0 / Stopwatch.Frequency;
+        }
+
+        /// <summary>A diagnostic as compared between runs: id, location and message (sorted: the set is the result, not the order).</summary>
+        public static string[] Fingerprint(ImmutableArray<Diagnostic> diags) => diags
+            .Select(d =>
+            {
+                FileLinePositionSpan span = d.Location.GetLineSpan();
+                return d.Id + "|" + span.Path + ":" + d.Location.SourceSpan.Start.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    + "-" + d.Location.SourceSpan.End.ToString(System.Globalization.CultureInfo.InvariantCulture) + "|" + d.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+            })
+            .OrderBy(s => s, StringComparer.Ordinal)
+            .ToArray();
+
+        /// <summary>The additional locations too (the chain hops), for a separate, stricter comparison.</summary>
+        public static string[] FingerprintWithChains(ImmutableArray<Diagnostic> diags) => diags
+            .Select(d => Fingerprint(ImmutableArray.Create(d))[0] + "|" + string.Join(",", d.AdditionalLocations.Select(l => l.GetLineSpan().Path + ":" + l.SourceSpan.Start.ToString(System.Globalization.CultureInfo.InvariantCulture))))
+            .OrderBy(s => s, StringComparer.Ordinal)
+            .ToArray();
+    }
+}
