@@ -376,6 +376,8 @@ namespace AtomicContext.Analyzers.Flow
                     }
             }
             var after = Visit(condition, s);
+            if (condition.ConstantValue.HasValue && condition.ConstantValue.Value is bool constant)
+                return constant ? (after, FlowState.Unreachable) : (FlowState.Unreachable, after);
             return (after, after);
         }
 

@@ -248,7 +248,7 @@ namespace AtomicContext.Analyzers.Rules
                 }
                 report(Diagnostic.Create(Descriptors.UnbalancedRegion, exit.Location,
                     ImmutableDictionary<string, string?>.Empty.Add(Keys.ExitCall, exit.State.Openers?.Top.Symbol is { } s ? DocumentationCommentId.CreateDeclarationId(s) : null),
-                    Display.Name(owner), string.Join(" or ", bad), Signed(declared) + (annotated ? "" : " (it is not [EntersNoMigrate] or [ExitsNoMigrate])")));
+                    Display.Name(owner), bad.Count > 3 ? "anything from " + bad[0] + " to " + bad[bad.Count - 1] : string.Join(" or ", bad), Signed(declared) + (annotated ? "" : " (it is not [EntersNoMigrate] or [ExitsNoMigrate])")));
             }
         }
 
