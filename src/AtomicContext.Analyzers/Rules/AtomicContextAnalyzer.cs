@@ -321,7 +321,8 @@ namespace AtomicContext.Analyzers.Rules
                     }
                 }
             }
-            if (declared is null) return;
+            // Only a member the user can annotate: one declared in source.
+            if (declared is null || !SummaryStore.IsInSource(declared)) return;
             var ownFacts = store.Facts.Get(method);
             if (ownFacts.MightSleep || ownFacts.AssumeNoSleep) return;
             var declaredFacts = store.Facts.Get(declared);

@@ -92,6 +92,15 @@ namespace AtomicContext.Analyzers.Summaries
             return false;
         }
 
+        public static bool IsInSource(ISymbol symbol)
+        {
+            foreach (var location in symbol.Locations)
+            {
+                if (location.IsInSource) return true;
+            }
+            return false;
+        }
+
         private IOperation? FindBody(IMethodSymbol method, CancellationToken ct)
         {
             foreach (var reference in method.DeclaringSyntaxReferences)
