@@ -1,0 +1,87 @@
+using System.Collections.Immutable;
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace AtomicContext.Analyzers.Tests
+{
+    /// <summary>Bad input gets a clear answer and never an analyzer crash (AD0001).</summary>
+    public class RobustnessTests
+    {
+        private static string DeepChain(int depth)
+        {
+            var sb = new StringBuilder();
+            sb.AppendLine("using K; using static K.Sched;");
+            sb.AppendLine("static class Chain {");
+            for (int i = 0; i < depth; i++)
+                sb.AppendLine($"  public static void c{i}() => c{i + 1}();");
+            sb.AppendLine($"  public static void c{depth}() => msleep(1);");
+            sb.AppendLine("  public static void top(spinlock_t l) { spin_lock(l); c0(); spin_unlock(l); }");
+            sb.AppendLine("}");
+            return sb.ToString();
+        }
+
+        [Fact]
+        public async Task A_10000_deep_chain_is_reported_with_a_shortened_message_and_no_stack_overflow()
+        {
+            const int depth = 10_000;
+            var run = await Compiler.AnalyzeAll(Compiler.Create(new[] { DeepChain(depth) }));
+            Assert.Empty(run.Exceptions);
+            var d = Assert.Single(run.Diagnostics);
+            Assert.Equal("ACA0001", d.Id);
+            string message = d.GetMessage();
+            Assert.StartsWith("'c0' may sleep while migration is disabled by 'spin_lock' (line 10004): c0 → c1 → c2 → ", message);
+            Assert.Contains(" → c29 → … → c9972 → ", message);
+            Assert.EndsWith($" → c{depth} → msleep", message);
+            Assert.Equal(1 + 60, d.AdditionalLocations.Count);
+        }
+
+        [Fact]
+        public async Task A_chain_of_64_hops_is_printed_whole()
+        {
+            var run = await Compiler.AnalyzeAll(Compiler.Create(new[] { DeepChain(62) }));
+            var d = Assert.Single(run.Diagnostics);
+            Assert.DoesNotContain("…", d.GetMessage());
+            Assert.Equal(64, d.GetMessage().Split(" → ").Length);
+        }
+
+        [Theory]
+        [InlineData("class C { void f(K.spinlock_t l) { K.Sched.spin_lock(l); K.Sched.msleep(")]
+        [InlineData("class C { void f(K.spinlock_t l) { K.Sched.spin_lock(l); if (")]
+        [InlineData("class C { void f(K.spinlock_t l) { K.Sched.spin_lock(l); Missing.Call(); K.Sched.msleep(1) } }")]
+        [InlineData("class C { void f(Unknown u) { u.Lock(); K.Sched.spin_lock(u); u.Sleep(); goto nowhere; } }")]
+        [InlineData("class C { void f() { K.Sched.spin_lock(null); switch (x) { case 1: goto case 2; } using (var q = new Undeclared()) { lock (q) { } } }")]
+        [InlineData("class C { int P { get => K.Sched.spin_lock( } void g() { foreach (var x in ) { } } }")]
+        [InlineData("class C { void f(K.spinlock_t l) { K.Sched.spin_lock(l); await System.Threading.Tasks.Task.Yield(); yield return 1; } }")]
+        [InlineData("class C { [AtomicContext.MightSleepIf(\"nope\", 1)] void f(int x) { } [AtomicContext.AssumeNoSleep(null)] void g() { f(1); } void h(K.spinlock_t l) { K.Sched.spin_lock(l); f(2); g(); K.Sched.spin_unlock(l); } }")]
+        public async Task Broken_and_mid_edit_code_never_crashes_the_analyzer(string source)
+        {
+            var run = await Compiler.AnalyzeAll(Compiler.Create(new[] { source }));
+            Assert.Empty(run.Exceptions);
+        }
+
+        [Fact]
+        public async Task Missing_references_and_error_types_degrade_quietly()
+        {
+            var compilation = Compiler.Create(new[]
+            {
+                "class C { void f(K.spinlock_t l) { K.Sched.spin_lock(l); System.Threading.Thread.Sleep(1); new System.Object(); K.Sched.spin_unlock(l); } }",
+            }, references: ImmutableArray<MetadataReference>.Empty);
+            var run = await Compiler.AnalyzeAll(compilation);
+            Assert.Empty(run.Exceptions);
+            Assert.DoesNotContain(run.Diagnostics, d => d.Id == "AD0001");
+        }
+
+        [Fact]
+        public async Task A_deeply_nested_expression_is_skipped_not_a_stack_overflow()
+        {
+            var sb = new StringBuilder("class C { int f(K.spinlock_t l) { K.Sched.spin_lock(l); return 0");
+            for (int i = 0; i < 20_000; i++) sb.Append(" + (1");
+            sb.Append(new string(')', 20_000)).Append("; } }");
+            var run = await Compiler.AnalyzeAll(Compiler.Create(new[] { sb.ToString() }));
+            Assert.Empty(run.Exceptions);
+        }
+    }
+}
