@@ -116,7 +116,7 @@ namespace AtomicContextAnalyzers.Benchmarks
             int n = MethodsPerScale * scale;
             int fileCount = (n + MethodsPerFile - 1) / MethodsPerFile;
 
-            files.Add(Declarations(fileCount));
+            files.Add(Declarations());
             int fixedMethods = 0;
             fixedMethods += AddChain(files, expected);
             fixedMethods += AddHub(files, expected);
@@ -134,7 +134,7 @@ namespace AtomicContextAnalyzers.Benchmarks
             return new Corpus(scale, files, expected, n, fixedMethods, hubReachers);
         }
 
-        private static GeneratedFile Declarations(int fileCount)
+        private static GeneratedFile Declarations()
         {
             var w = new FileWriter("Fixed/Kernel.cs");
             w.Line("// Generated: the project's own copy of the attributes (recognised by full name) and kernel primitives.");
@@ -201,9 +201,10 @@ namespace AtomicContextAnalyzers.Benchmarks
             w.Close();
             w.Line("public static class Registry");
             w.Open();
-            w.Line("public static readonly IOps[] ops = new IOps[" + Inv(Math.Max(1, fileCount)) + "];");
-            w.Line("public static readonly ISleepyOps[] sleepy = new ISleepyOps[" + Inv(Math.Max(1, fileCount)) + "];");
-            w.Line("public static readonly DevBase[] devs = new DevBase[" + Inv(Math.Max(1, fileCount)) + "];");
+            // Sized once for every scale, so this file (like the two stress shapes) is the same at every size.
+            w.Line("public static readonly IOps[] ops = new IOps[4096];");
+            w.Line("public static readonly ISleepyOps[] sleepy = new ISleepyOps[4096];");
+            w.Line("public static readonly DevBase[] devs = new DevBase[4096];");
             w.Line("public static readonly spinlock_t[] locks = new spinlock_t[16];");
             w.Line("public static readonly rw_semaphore mmap_sem = new rw_semaphore();");
             w.Line("public static readonly object gate = new object();");
@@ -389,7 +390,8 @@ namespace AtomicContextAnalyzers.Benchmarks
             w.Close();
         }
 
-        internal static bool IsSleepy(int i) => (i & 1) == 0;
+        /// <summary>Is method <paramref name="i"/> of the sleepy half (the one that reaches the hub)?</summary>
+        public static bool IsSleepy(int i) => (i & 1) == 0;
 
         internal static string Qual(int target) => $"Mod{target / MethodsPerFile:D4}.m{target:D6}";
 

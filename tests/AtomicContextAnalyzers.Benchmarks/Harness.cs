@@ -143,11 +143,19 @@ namespace AtomicContextAnalyzers.Benchmarks
             ParsedCorpus big = corpora[large];
             List<int> sample = SampleDocuments(big, s.DocumentSamples);
             var docTimer = Stopwatch.StartNew();
+            TimeSpan docBudget = s.DocumentBudget;
+            if (s.TotalBudget is TimeSpan tb)
+            {
+                // Leave room for the memory probes.
+                TimeSpan left = tb - total.Elapsed - (s.Memory ? TimeSpan.FromSeconds(30) : TimeSpan.Zero);
+                docBudget = left < docBudget ? left : docBudget;
+            }
+
             foreach (int index in sample)
             {
-                if (docOurs.Count >= 2 && docTimer.Elapsed > s.DocumentBudget)
+                if (docOurs.Count >= 2 && docTimer.Elapsed > docBudget)
                 {
-                    o.WriteLine($"document sample cut at {docOurs.Count} of {sample.Count} files (budget {s.DocumentBudget.TotalSeconds:F0} s)");
+                    o.WriteLine($"document sample cut at {docOurs.Count} of {sample.Count} files (budget {docBudget.TotalSeconds:F0} s)");
                     break;
                 }
 
@@ -165,7 +173,13 @@ namespace AtomicContextAnalyzers.Benchmarks
             }
 
             // Memory: separate processes, so the peak working set belongs to one configuration.
-            List<MemoryProbe.Result> memory = s.Memory ? MemoryProbe.RunChildren(s.MemoryScale, new[] { Config.Emit, Config.Floor, Config.Ours }, o) : new List<MemoryProbe.Result>();
+            bool memoryFits = s.TotalBudget is not TimeSpan budget || total.Elapsed < budget - TimeSpan.FromSeconds(20);
+            if (s.Memory && !memoryFits)
+            {
+                o.WriteLine("memory probes skipped: the time budget is spent");
+            }
+
+            List<MemoryProbe.Result> memory = s.Memory && memoryFits ? MemoryProbe.RunChildren(s.MemoryScale, new[] { Config.Emit, Config.Floor, Config.Ours }, o) : new List<MemoryProbe.Result>();
 
             // ---- Report ----
             o.WriteLine();
@@ -321,8 +335,12 @@ namespace AtomicContextAnalyzers.Benchmarks
                     if (!first.SequenceEqual(fp, StringComparer.Ordinal))
                     {
                         deterministic = false;
-                        string? diff = first.Except(fp, StringComparer.Ordinal).Concat(fp.Except(first, StringComparer.Ordinal)).FirstOrDefault();
-                        problems.Add($"non-deterministic diagnostics at {size}x ({first.Length} vs {fp.Length}), e.g. {Truncate(diff ?? "(same set, different multiplicity)", 300)}");
+                        string[] onlyFirst = first.Except(fp, StringComparer.Ordinal).ToArray();
+                        string[] onlyThis = fp.Except(first, StringComparer.Ordinal).ToArray();
+                        string a = onlyFirst.FirstOrDefault() ?? "(none)";
+                        string locationOfA = string.Join("|", a.Split('|').Take(2));
+                        string b = onlyThis.FirstOrDefault(x => x.StartsWith(locationOfA, StringComparison.Ordinal)) ?? onlyThis.FirstOrDefault() ?? "(none)";
+                        problems.Add($"non-deterministic diagnostics at {size}x: {onlyFirst.Length} of {first.Length} differ from the first run; first run: {Truncate(a, 400)} || this run: {Truncate(b, 400)}");
                     }
 
                     if (!firstOursChains[size].SequenceEqual(fpc, StringComparer.Ordinal))

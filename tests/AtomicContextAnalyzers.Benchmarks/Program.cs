@@ -35,6 +35,9 @@ namespace AtomicContextAnalyzers.Benchmarks
 
         public int MemoryScale { get; set; } = 8;
 
+        /// <summary>When set (quick mode), the IDE sample and the memory probes shrink to end the run by then.</summary>
+        public TimeSpan? TotalBudget { get; set; }
+
         /// <summary>
         /// Under five minutes on the 2-core machine: the two ends of the scaling (1x and 8x), at least two
         /// interleaved rounds, the IDE sample and the memory probes cut to fit.
@@ -45,10 +48,11 @@ namespace AtomicContextAnalyzers.Benchmarks
             Sizes = new[] { 1, 8 },
             MinRounds = 2,
             MaxRounds = 3,
-            RoundBudget = TimeSpan.FromSeconds(150),
+            RoundBudget = TimeSpan.FromSeconds(100),
             DocumentSamples = 10,
-            DocumentBudget = TimeSpan.FromSeconds(40),
-            MemoryScale = 4,
+            DocumentBudget = TimeSpan.FromSeconds(35),
+            MemoryScale = 1,
+            TotalBudget = TimeSpan.FromSeconds(250),
         };
     }
 
