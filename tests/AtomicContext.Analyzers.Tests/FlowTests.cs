@@ -356,5 +356,55 @@ namespace AtomicContext.Analyzers.Tests
                 Sleep(1, "'spin_lock' (line 12)", "msleep"),
                 Sleep(2, "[NoMigrate] 'irq' (line 19)", "msleep"));
         }
+
+        [Fact]
+        public async Task Conditional_locking_on_one_flag_or_one_pointer_is_correlated_between_its_tests()
+        {
+            await Analyze("""
+                using K;
+                using static K.Sched;
+                class Cond
+                {
+                    static void f(spinlock_t l, bool need)
+                    {
+                        if (need) spin_lock(l);
+                        udelay(1);
+                        if (need) {|#0:msleep(1)|};
+                        if (!need) msleep(2);
+                        if (need) spin_unlock(l);
+                    }
+                    static void g(spinlock_t maybe)
+                    {
+                        if (maybe != null) spin_lock(maybe);
+                        udelay(1);
+                        if (maybe == null) msleep(3);
+                        if (maybe != null) spin_unlock(maybe);
+                    }
+                    static void h(spinlock_t l, bool need)
+                    {
+                        if (need) spin_lock(l);
+                        need = !need;
+                        if (need) spin_unlock(l);
+                    {|#1:}|}
+                    static void trylock_twice(spinlock_t l, bool x)
+                    {
+                        bool locked = spin_trylock(l);
+                        msleep(4);
+                        if (locked && x)
+                        {
+                            {|#2:msleep(5)|};
+                            spin_unlock(l);
+                        }
+                        else if (locked)
+                        {
+                            spin_unlock(l);
+                        }
+                    }
+                }
+                """,
+                Sleep(0, "'spin_lock' (line 7)", "msleep"),
+                At("ACA0002", 1),
+                Sleep(2, "'spin_trylock' (line 28)", "msleep"));
+        }
     }
 }

@@ -288,8 +288,12 @@ namespace AtomicContext.Analyzers.Flow
                     {
                         var v = s;
                         if (declarator.Initializer != null) v = Visit(declarator.Initializer.Value, v);
-                        return v;
+                        return v.Forget(declarator.Symbol);
                     }
+                case IAssignmentOperation assignment when Variable(assignment.Target) is { } written:
+                    return VisitChildren(assignment, s).Forget(written);
+                case IIncrementOrDecrementOperation increment when Variable(increment.Target) is { } bumped:
+                    return VisitChildren(increment, s).Forget(bumped);
             }
             return VisitChildren(op, s);
         }
@@ -370,15 +374,95 @@ namespace AtomicContext.Analyzers.Flow
                         return whenReturns ? (entered, v) : (v, entered);
                     }
                 case ILocalReferenceOperation local when TrylockLocals().TryGetValue(local.Local, out var source) && IsTrylock(source.TargetMethod, out bool localWhen):
+                    return s.Split(new Atom(local.Local, Atom.BoolValue), OpenerFor(source), localWhen);
+                case ILocalReferenceOperation local when IsTracked(local.Local, Atom.BoolValue):
+                    return s.Split(new Atom(local.Local, Atom.BoolValue), null);
+                case IParameterReferenceOperation parameter when IsTracked(parameter.Parameter, Atom.BoolValue):
+                    return s.Split(new Atom(parameter.Parameter, Atom.BoolValue), null);
+                case IBinaryOperation compare when compare.OperatorMethod is null
+                    && (compare.OperatorKind == BinaryOperatorKind.Equals || compare.OperatorKind == BinaryOperatorKind.NotEquals)
+                    && NullComparedSymbol(compare) is { } compared && IsTracked(compared, Atom.NotNull):
                     {
-                        var entered = s.Enter(OpenerFor(source));
-                        return localWhen ? (entered, s) : (s, entered);
+                        var (notNull, isNull) = s.Split(new Atom(compared, Atom.NotNull), null);
+                        return compare.OperatorKind == BinaryOperatorKind.NotEquals ? (notNull, isNull) : (isNull, notNull);
                     }
             }
             var after = Visit(condition, s);
             if (condition.ConstantValue.HasValue && condition.ConstantValue.Value is bool constant)
                 return constant ? (after, FlowState.Unreachable) : (FlowState.Unreachable, after);
             return (after, after);
+        }
+
+        /// <summary>The local or parameter compared with null in <c>x == null</c> / <c>x != null</c>.</summary>
+        private static ISymbol? NullComparedSymbol(IBinaryOperation compare)
+        {
+            var (left, right) = (Unwrap(compare.LeftOperand), Unwrap(compare.RightOperand));
+            if (IsNull(right)) return Variable(left);
+            if (IsNull(left)) return Variable(right);
+            return null;
+
+            static bool IsNull(IOperation op) => op.ConstantValue.HasValue && op.ConstantValue.Value is null;
+        }
+
+        private static IOperation Unwrap(IOperation op)
+        {
+            while (op is IConversionOperation c && c.OperatorMethod is null) op = c.Operand;
+            return op;
+        }
+
+        private static ISymbol? Variable(IOperation op) => op switch
+        {
+            ILocalReferenceOperation l => l.Local,
+            IParameterReferenceOperation p => p.Parameter,
+            _ => null,
+        };
+
+        /// <summary>
+        /// Atoms worth correlating: tested at least twice in a body that makes region calls (the
+        /// conditional-locking pattern <c>if (x) lock(); ...; if (x) unlock();</c>).
+        /// </summary>
+        private bool IsTracked(ISymbol symbol, byte form) => Tracked().Contains(new Atom(symbol, form));
+
+        private HashSet<Atom>? _tracked;
+
+        private HashSet<Atom> Tracked()
+        {
+            if (_tracked != null) return _tracked;
+            var counts = new Dictionary<Atom, int>();
+            bool regionCalls = false;
+            foreach (var op in _root.Descendants())
+            {
+                if (op is IInvocationOperation inv)
+                {
+                    if (!regionCalls && _facts.Get(inv.TargetMethod).IsRegionCall) regionCalls = true;
+                    continue;
+                }
+                Atom? atom = null;
+                switch (op)
+                {
+                    case ILocalReferenceOperation l when l.Type?.SpecialType == SpecialType.System_Boolean:
+                        atom = new Atom(l.Local, Atom.BoolValue);
+                        break;
+                    case IParameterReferenceOperation p when p.Type?.SpecialType == SpecialType.System_Boolean:
+                        atom = new Atom(p.Parameter, Atom.BoolValue);
+                        break;
+                    case IBinaryOperation b when b.OperatorMethod is null && (b.OperatorKind == BinaryOperatorKind.Equals || b.OperatorKind == BinaryOperatorKind.NotEquals) && NullComparedSymbol(b) is { } sym:
+                        atom = new Atom(sym, Atom.NotNull);
+                        break;
+                }
+                if (atom is { } a && IsConditionUse(op))
+                    counts[a] = counts.TryGetValue(a, out int n) ? n + 1 : 1;
+            }
+            var tracked = new HashSet<Atom>();
+            if (regionCalls)
+            {
+                foreach (var pair in counts)
+                {
+                    if (pair.Value >= 2) tracked.Add(pair.Key);
+                }
+            }
+            _tracked = tracked;
+            return tracked;
         }
 
         private bool IsTrylock(IMethodSymbol method, out bool whenReturns)
@@ -489,7 +573,11 @@ namespace AtomicContext.Analyzers.Flow
         private FlowState VisitArguments(ImmutableArray<IArgumentOperation> arguments, FlowState s)
         {
             foreach (var argument in arguments)
+            {
                 s = Visit(argument.Value, s);
+                if (argument.Parameter != null && (argument.Parameter.RefKind == RefKind.Ref || argument.Parameter.RefKind == RefKind.Out) && Variable(argument.Value) is { } written)
+                    s = s.Forget(written);
+            }
             return s;
         }
 

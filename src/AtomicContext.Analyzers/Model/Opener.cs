@@ -90,36 +90,4 @@ namespace AtomicContext.Analyzers.Model
             }
         }
     }
-
-    /// <summary>The abstract state at a program point: the depths held and the openers of the deepest path.</summary>
-    public readonly struct FlowState
-    {
-        public FlowState(DepthSet depths, OpenerStack? openers)
-        {
-            Depths = depths;
-            Openers = openers;
-        }
-
-        public DepthSet Depths { get; }
-        public OpenerStack? Openers { get; }
-
-        public bool IsUnreachable => Depths.IsEmpty;
-
-        public static FlowState Unreachable => default;
-
-        public FlowState Join(FlowState other)
-        {
-            if (other.IsUnreachable) return this;
-            if (IsUnreachable) return other;
-            return new FlowState(Depths.Union(other.Depths), OpenerStack.Prefer(Openers, other.Openers));
-        }
-
-        public FlowState Enter(Opener opener) =>
-            IsUnreachable ? this : new FlowState(Depths.Shift(1), OpenerStack.Push(Openers, opener));
-
-        public FlowState Exit() =>
-            IsUnreachable ? this : new FlowState(Depths.Shift(-1), OpenerStack.Pop(Openers));
-
-        public bool SameAs(FlowState other) => Depths.Equals(other.Depths) && OpenerStack.SameOpeners(Openers, other.Openers);
-    }
 }
