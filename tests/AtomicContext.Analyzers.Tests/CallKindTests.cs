@@ -153,5 +153,36 @@ namespace AtomicContext.Analyzers.Tests
                 Sleep(3, "'spin_lock' (line 18)", "Reset"),
                 Sleep(4, "'spin_lock' (line 18)", "Sync → msleep"));
         }
+
+        [Fact]
+        public async Task A_local_holding_one_lambda_or_method_group_runs_that_body_when_invoked()
+        {
+            await Analyze("""
+                using System;
+                using K;
+                using static K.Sched;
+                class Del
+                {
+                    static void nap() => msleep(1);
+                    static void f(spinlock_t l, Action unknown)
+                    {
+                        Action work = () => might_sleep();
+                        Action named = nap;
+                        Action quick = () => udelay(1);
+                        Action changed = () => udelay(1);
+                        changed = nap;
+                        spin_lock(l);
+                        {|#0:work()|};
+                        {|#1:named()|};
+                        quick();
+                        changed();
+                        unknown();
+                        spin_unlock(l);
+                    }
+                }
+                """,
+                Sleep(0, "'spin_lock' (line 14)", "work → might_sleep"),
+                Sleep(1, "'spin_lock' (line 14)", "named → msleep"));
+        }
     }
 }

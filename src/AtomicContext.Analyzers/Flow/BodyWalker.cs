@@ -519,7 +519,51 @@ namespace AtomicContext.Analyzers.Flow
                 v = Call(target, target, invocation.Syntax, CallKind.Invocation, invocation.Arguments, v, applyEffect: false);
                 return deferred ? v : v.Join(v.Enter(OpenerFor(invocation)));
             }
+            if (target.MethodKind == MethodKind.DelegateInvoke && !_facts.Get(target).MightSleep
+                && invocation.Instance is ILocalReferenceOperation delegateLocal
+                && DelegateLocals().TryGetValue(delegateLocal.Local, out var resolved))
+            {
+                // A local holding one lambda or method group: the call runs that body.
+                return Call(delegateLocal.Local, resolved, invocation.Syntax, CallKind.Invocation, invocation.Arguments, v);
+            }
             return Call(target, target, invocation.Syntax, CallKind.Invocation, invocation.Arguments, v);
+        }
+
+        private Dictionary<ILocalSymbol, IMethodSymbol>? _delegateLocals;
+
+        /// <summary>Locals written once, where declared, with a lambda or a method group.</summary>
+        private Dictionary<ILocalSymbol, IMethodSymbol> DelegateLocals()
+        {
+            if (_delegateLocals != null) return _delegateLocals;
+            var map = new Dictionary<ILocalSymbol, IMethodSymbol>(SymbolEqualityComparer.Default);
+            var spoiled = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            foreach (var op in _root.Descendants())
+            {
+                switch (op)
+                {
+                    case IVariableDeclaratorOperation d when d.Symbol.Type.TypeKind == TypeKind.Delegate:
+                        if (d.Initializer != null && Unwrap(d.Initializer.Value) is IDelegateCreationOperation creation)
+                        {
+                            IMethodSymbol? m = creation.Target switch
+                            {
+                                IAnonymousFunctionOperation lambda => lambda.Symbol,
+                                IMethodReferenceOperation reference => reference.Method,
+                                _ => null,
+                            };
+                            if (m != null) map[d.Symbol] = m;
+                        }
+                        break;
+                    case IAssignmentOperation a when a.Target is ILocalReferenceOperation l:
+                        spoiled.Add(l.Local);
+                        break;
+                    case IArgumentOperation arg when arg.Value is ILocalReferenceOperation l && arg.Parameter != null && arg.Parameter.RefKind != RefKind.None && arg.Parameter.RefKind != RefKind.In:
+                        spoiled.Add(l.Local);
+                        break;
+                }
+            }
+            foreach (var local in spoiled) map.Remove(local);
+            _delegateLocals = map;
+            return map;
         }
 
         private bool IsAssignedToTrylockLocal(IInvocationOperation invocation)

@@ -112,6 +112,7 @@ namespace AtomicContext.Analyzers.Summaries
                     AccessorDeclarationSyntax a => a.Body != null || a.ExpressionBody != null,
                     ArrowExpressionClauseSyntax => true,
                     LocalFunctionStatementSyntax l => l.Body != null || l.ExpressionBody != null,
+                    AnonymousFunctionExpressionSyntax => true,
                     _ => false,
                 };
                 if (!hasBody) continue;
@@ -120,6 +121,7 @@ namespace AtomicContext.Analyzers.Summaries
 #pragma warning restore RS1030
                 var op = model.GetOperation(node, ct);
                 if (op is ILocalFunctionOperation localFunction) return localFunction.Body ?? localFunction.IgnoredBody;
+                if (op is IAnonymousFunctionOperation lambda) return lambda.Body;
                 if (op != null) return op;
             }
             return null;
