@@ -70,5 +70,42 @@ namespace AtomicContext.Analyzers.Tests
             Assert.Equal(new[] { "ACA0001 'msleep' may sleep while migration is disabled by 'spin_lock' (line 6): msleep" },
                 diagnostics.Select(x => $"{x.Id} {x.GetMessage()}"));
         }
+
+        [Fact]
+        public async Task A_body_first_bound_on_demand_for_a_caller_still_reports_its_own_lambdas_later()
+        {
+            var caller = """
+                using K;
+                using static K.Sched;
+                class Caller { static void f(spinlock_t l) { spin_lock(l); Callee.g(l); spin_unlock(l); } }
+                """;
+            var callee = """
+                using System;
+                using K;
+                using static K.Sched;
+                static class Callee
+                {
+                    public static void g(spinlock_t l)
+                    {
+                        Action a = () => { spin_lock(l); msleep(1); spin_unlock(l); };
+                        int local() { preempt_disable(); msleep(2); preempt_enable(); return 0; }
+                        udelay(local());
+                    }
+                }
+                """;
+            var compilation = Compiler.Create(new[] { caller, callee });
+            var run = new Compiler.Run();
+            var cwa = Compiler.WithAnalyzer(compilation, run);
+            var trees = compilation.SyntaxTrees.ToArray();
+            var first = await cwa.GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(trees[0]), null, CancellationToken.None);
+            var second = await cwa.GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(trees[1]), null, CancellationToken.None);
+            Assert.Empty(run.Exceptions);
+            Assert.Equal(new[] { "'g' may sleep while migration is disabled by 'spin_lock' (line 3): g → local → msleep" }, first.Select(d => d.GetMessage()));
+            Assert.Equal(new[]
+            {
+                "'msleep' may sleep while migration is disabled by 'spin_lock' (line 8): msleep",
+                "'msleep' may sleep while migration is disabled by 'preempt_disable' (line 9): msleep",
+            }, second.OrderBy(d => d.Location.SourceSpan.Start).Select(d => d.GetMessage()));
+        }
     }
 }

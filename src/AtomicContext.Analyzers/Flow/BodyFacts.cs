@@ -142,7 +142,14 @@ namespace AtomicContext.Analyzers.Flow
         public IReadOnlyList<IOperation> Nested { get; private set; }
 
         /// <summary>Forgets the nested bodies, so cached facts do not keep operation trees alive.</summary>
-        internal void DropNested() => Nested = System.Array.Empty<IOperation>();
+        internal void DropNested()
+        {
+            if (Nested.Count > 0) NestedDropped = true;
+            Nested = System.Array.Empty<IOperation>();
+        }
+
+        /// <summary>The nested bodies were forgotten when the facts were cached: find them again in the body.</summary>
+        public bool NestedDropped { get; private set; }
 
         /// <summary>The absolute depth at entry: 1 for a [NoMigrate] body, else 0.</summary>
         public int Baseline { get; }

@@ -117,7 +117,7 @@ namespace AtomicContext.Analyzers.Rules
             Report(facts, owner, store, report, ct);
 
             // Local functions and lambdas are separate bodies; the walker listed them (and theirs, in turn).
-            var pending = new Stack<IOperation>(facts.Nested);
+            var pending = new Stack<IOperation>(NestedOf(facts, body));
             while (pending.Count > 0)
             {
                 var nested = pending.Pop();
@@ -138,8 +138,28 @@ namespace AtomicContext.Analyzers.Rules
                     continue;
                 }
                 Report(nestedFacts, nestedSymbol, store, report, ct);
-                foreach (var inner in nestedFacts.Nested) pending.Push(inner);
+                foreach (var inner in NestedOf(nestedFacts, nested)) pending.Push(inner);
             }
+        }
+
+        /// <summary>The local functions and lambdas directly inside a body (not inside another nested one).</summary>
+        private static IEnumerable<IOperation> NestedOf(BodyFacts facts, IOperation body)
+        {
+            if (!facts.NestedDropped) return facts.Nested;
+            var found = new List<IOperation>();
+            var stack = new Stack<IOperation>();
+            foreach (var child in body.ChildOperations) stack.Push(child);
+            while (stack.Count > 0)
+            {
+                var op = stack.Pop();
+                if (op is ILocalFunctionOperation || op is IAnonymousFunctionOperation)
+                {
+                    if (!ReferenceEquals(op, body)) found.Add(op);
+                    continue;
+                }
+                foreach (var child in op.ChildOperations) stack.Push(child);
+            }
+            return found;
         }
 
         private static void Report(BodyFacts facts, IMethodSymbol owner, SummaryStore store, Action<Diagnostic> report, CancellationToken ct)

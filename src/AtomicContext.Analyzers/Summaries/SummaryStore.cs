@@ -294,7 +294,9 @@ namespace AtomicContext.Analyzers.Summaries
 
         private void SolveComponent(List<Node> component, CancellationToken ct)
         {
-            component.Sort((a, b) => a.Index.CompareTo(b.Index));
+            // A stable order (by source position, not by discovery), so witnesses do not depend on which
+            // method happened to be analysed first.
+            component.Sort(CompareBySource);
             var current = new Dictionary<IMethodSymbol, Summary>(SymbolEqualityComparer.Default);
             foreach (var n in component) current[n.Method] = Summary.Nothing;
             bool cyclic = component.Count > 1 || component[0].Successors.Exists(s => SymbolEqualityComparer.Default.Equals(s, component[0].Method));
@@ -317,6 +319,17 @@ namespace AtomicContext.Analyzers.Summaries
 
             if (cyclic) current = AcyclicWitnesses(component, current, scratch, ct);
             foreach (var pair in current) _summaries[pair.Key] = pair.Value;
+        }
+
+        private static int CompareBySource(Node a, Node b)
+        {
+            var la = a.Method.Locations.Length > 0 ? a.Method.Locations[0] : Location.None;
+            var lb = b.Method.Locations.Length > 0 ? b.Method.Locations[0] : Location.None;
+            int c = string.CompareOrdinal(la.SourceTree?.FilePath, lb.SourceTree?.FilePath);
+            if (c != 0) return c;
+            c = la.SourceSpan.Start.CompareTo(lb.SourceSpan.Start);
+            if (c != 0) return c;
+            return string.CompareOrdinal(a.Method.Name, b.Method.Name);
         }
 
         /// <summary>One evaluation of a body against the summaries known so far (component members from <paramref name="current"/>).</summary>
