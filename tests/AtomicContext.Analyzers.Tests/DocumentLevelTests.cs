@@ -72,7 +72,7 @@ namespace AtomicContext.Analyzers.Tests
         }
 
         [Fact]
-        public async Task A_body_first_bound_on_demand_for_a_caller_still_reports_its_own_lambdas_later()
+        public async Task Document_analysis_of_the_callees_file_after_the_callers_reports_the_callees_lambdas_and_local_functions()
         {
             var caller = """
                 using K;
