@@ -69,6 +69,7 @@ namespace AtomicContext.CodeFixes.Tests
                             zap(tlbp);
                             tlb_finish_mmu(tlbp, 0, i);
                             Sched.cond_resched();
+
                             tlbp = tlb_gather_mmu(tlbp.mm!, tlbp.fullmm);
                         }
                         return end;
@@ -98,6 +99,7 @@ namespace AtomicContext.CodeFixes.Tests
                             zap(tlbp);
                             tlb_stack.tlb_finish_mmu(tlbp, 0, i);
                             Sched.cond_resched();
+
                             tlb_stack.tlb_gather_mmu(tlbp, tlbp.mm!, tlbp.fullmm);
                         }
                         return end;

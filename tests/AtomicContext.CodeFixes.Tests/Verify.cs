@@ -17,21 +17,24 @@ namespace AtomicContext.CodeFixes.Tests
     public static class Verify<TFix>
         where TFix : CodeFixProvider, new()
     {
-        public static Task Fix(string source, string fixedSource, string key, int iterations = 1) =>
-            Fix(new[] { ("/0/Test0.cs", source) }, new[] { ("/0/Test0.cs", fixedSource) }, key, iterations);
+        public static Task Fix(string source, string fixedSource, string key, int iterations = 1, int? fixAllIterations = null) =>
+            Fix(new[] { ("/0/Test0.cs", source) }, new[] { ("/0/Test0.cs", fixedSource) }, key, iterations, fixAllIterations);
 
         /// <summary>Several documents; <paramref name="fixedSources"/> lists them all, changed or not.</summary>
-        public static async Task Fix((string Path, string Text)[] sources, (string Path, string Text)[] fixedSources, string key, int iterations = 1)
+        public static async Task Fix((string Path, string Text)[] sources, (string Path, string Text)[] fixedSources, string key, int iterations = 1, int? fixAllIterations = null)
         {
+            int all = fixAllIterations ?? iterations;
             var test = new CSharpCodeFixTest<AtomicContextAnalyzer, TFix, DefaultVerifier>
             {
                 ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
                 CodeActionEquivalenceKey = key,
                 NumberOfIncrementalIterations = iterations,
-                NumberOfFixAllIterations = iterations,
-                NumberOfFixAllInDocumentIterations = iterations,
-                NumberOfFixAllInProjectIterations = iterations,
+                NumberOfFixAllIterations = all,
+                NumberOfFixAllInDocumentIterations = all,
+                NumberOfFixAllInProjectIterations = all,
             };
+            // Diagnostics left after the fix are written as markup in the fixed sources too.
+            test.FixedState.MarkupHandling = MarkupMode.Allow;
             foreach (var s in sources) test.TestState.Sources.Add(s);
             test.TestState.Sources.Add(("/0/Kernel.cs", Kernel.Source));
             foreach (var s in fixedSources) test.FixedState.Sources.Add(s);

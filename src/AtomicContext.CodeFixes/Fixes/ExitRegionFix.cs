@@ -99,6 +99,7 @@ namespace AtomicContext.CodeFixes.Fixes
             foreach (var call in OwnCalls(body))
             {
                 if (!(model.GetSymbolInfo(call, ct).Symbol is IMethodSymbol m) || !Facts.Has(m.OriginalDefinition, Facts.ExitsNoMigrate)) continue;
+                if (LeavesRightAfter(call)) continue; // an exit on a path that then leaves (return/throw) cannot reach this point
                 if (call.SpanStart > openerStatement.Span.End && call.SpanStart < limit) return null;
                 if (point.Ancestors().TakeWhile(a => a != body).Any(a => IsLoop(a) && a.Span.Contains(call.Span) && a.Span.End > openerStatement.SpanStart)) return null;
             }
@@ -189,6 +190,21 @@ namespace AtomicContext.CodeFixes.Fixes
                 sb.Append(mapped);
             }
             return sb.ToString();
+        }
+
+        /// <summary>The exit is a statement of a block that ends in a return or throw, with no loop jumps in between.</summary>
+        private static bool LeavesRightAfter(InvocationExpressionSyntax call)
+        {
+            if (!(call.Parent is ExpressionStatementSyntax statement) || !(statement.Parent is BlockSyntax block)) return false;
+            var last = block.Statements.Last();
+            if (!(last is ReturnStatementSyntax || last is ThrowStatementSyntax)) return false;
+            int from = block.Statements.IndexOf(statement);
+            for (int i = from + 1; i < block.Statements.Count - 1; i++)
+            {
+                if (block.Statements[i].DescendantNodesAndSelf().Any(n => n is BreakStatementSyntax || n is ContinueStatementSyntax || n is GotoStatementSyntax || n is ReturnStatementSyntax || n is YieldStatementSyntax))
+                    return false;
+            }
+            return true;
         }
 
         private static bool IsBody(BlockSyntax block) => IsBodyOwner(block.Parent!);

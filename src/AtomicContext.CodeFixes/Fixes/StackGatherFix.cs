@@ -420,7 +420,7 @@ namespace AtomicContext.CodeFixes.Fixes
                     Converted.Add(SiteKey(document.Id, call.SpanStart));
                     var name = assignment.Left;
                     AddEdit(new Edit(document, statement, "stack-retake", editor =>
-                        editor.ReplaceNode(statement, statement.WithExpression(AlternativeCall(alternative, name.WithoutTrivia(), call.ArgumentList)).WithAdditionalAnnotations(Formatter.Annotation))));
+                        editor.ReplaceNode(statement, statement.WithExpression(AlternativeCall(alternative, name.WithoutTrivia(), call.ArgumentList).WithTriviaFrom(assignment)))));
                     return;
                 }
                 _failed = true;
