@@ -28,11 +28,9 @@ if ! grep -q 'AtomicContext.CodeFixes.csproj' "$core"; then
     grep -q 'AtomicContext.CodeFixes.csproj' "$core" || { echo "could not add the code-fix reference to $core" >&2; exit 1; }
 fi
 
-echo "== building the copy's core (analyzers and fixes included)"
-dotnet build "$core" -nologo -v q -clp:NoSummary
-
-echo "== the copy's ACA0001 findings before the fix"
-dotnet build "$core" -nologo -v q --no-incremental -clp:NoSummary 2>&1 | grep -o 'warning ACA0001: [^[]*' | sort -u || true
+echo "== building the copy's core (analyzers and fixes included); its ACA0001 findings:"
+dotnet build "$core" -nologo -v q -clp:NoSummary > "$scratch/build.before.log" 2>&1 || { cat "$scratch/build.before.log"; exit 1; }
+grep -o 'warning ACA0001: [^[]*' "$scratch/build.before.log" | sort -u || true
 
 echo "== dotnet format analyzers $core --diagnostics ACA0001"
 cp "$exit_path" "$scratch/exit_path.before.cs"
@@ -47,9 +45,9 @@ if ! grep -q 'tlb_3_0.tlb_gather_mmu(' "$exit_path"; then
     exit 1
 fi
 
-echo "== building the rewritten copy and its ACA0001 findings now"
-dotnet build "$core" -nologo -v q --no-incremental -clp:NoSummary 2>&1 | grep -o 'warning ACA0001: [^[]*' | sort -u || true
-dotnet build samples/ExitMmapRace -nologo -v q -clp:NoSummary
+echo "== building the rewritten copy; its ACA0001 findings now:"
+dotnet build samples/ExitMmapRace -nologo -v q -clp:NoSummary > "$scratch/build.after.log" 2>&1 || { cat "$scratch/build.after.log"; exit 1; }
+grep -o 'warning ACA0001: [^[]*' "$scratch/build.after.log" | sort -u || true
 
 echo "== the simulation on the rewritten 2.6.32 path (--gather per-cpu runs it)"
 echo "   (demo so far: $(( $(date +%s) - start )) s)"
