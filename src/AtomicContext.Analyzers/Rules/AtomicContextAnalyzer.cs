@@ -33,6 +33,10 @@ namespace AtomicContext.Analyzers.Rules
             public const string SleepParameter = "aca.sleepParameter";
             public const string ExitCall = "aca.exitCall";
             public const string Direct = "aca.direct";
+            /// <summary>ACA0002: the wrong depths this exit may leave with, relative to entry (e.g. "+1", "-1,+1").</summary>
+            public const string Depth = "aca.depth";
+            /// <summary>ACA0003: the doc ID of the overridden or implemented member callers see.</summary>
+            public const string Declared = "aca.declared";
         }
 
         /// <summary>Test hook: told of every exception an analysis callback swallowed (an analyzer never crashes the build).</summary>
@@ -266,8 +270,15 @@ namespace AtomicContext.Analyzers.Rules
                 {
                     if (!allowed.Contains(d)) bad.Add(Signed(d));
                 }
-                report(Diagnostic.Create(Descriptors.UnbalancedRegion, exit.Location,
-                    ImmutableDictionary<string, string?>.Empty.Add(Keys.ExitCall, exit.State.Openers?.Top.Symbol is { } s ? DocumentationCommentId.CreateDeclarationId(s) : null),
+                var held = exit.State.Openers?.Top;
+                var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+                properties[Keys.Depth] = string.Join(",", bad);
+                if (held?.Symbol != null && !held.IsNoMigrateBody)
+                {
+                    properties[Keys.ExitCall] = DocumentationCommentId.CreateDeclarationId(held.Symbol);
+                    properties[Keys.OpenerStart] = held.Position.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+                report(Diagnostic.Create(Descriptors.UnbalancedRegion, exit.Location, properties.ToImmutable(),
                     Display.Name(owner), bad.Count > 3 ? "anything from " + bad[0] + " to " + bad[bad.Count - 1] : string.Join(" or ", bad), Signed(declared) + (annotated ? "" : " (it is not [EntersNoMigrate] or [ExitsNoMigrate])")));
             }
         }
@@ -358,7 +369,8 @@ namespace AtomicContext.Analyzers.Rules
                 AppendChain(sb, hops);
                 reason = sb.ToString();
             }
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.OverrideSleeps, method.Locations[0], Display.Name(method), reason, Display.Name(declared)));
+            var declaredId = ImmutableDictionary<string, string?>.Empty.Add(Keys.Declared, DocumentationCommentId.CreateDeclarationId(declared.OriginalDefinition));
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.OverrideSleeps, method.Locations[0], declaredId, Display.Name(method), reason, Display.Name(declared)));
         }
 
         private static Location? AttributeLocation(ISymbol symbol, string attributeName, CancellationToken ct)
