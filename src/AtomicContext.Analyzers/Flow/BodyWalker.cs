@@ -36,8 +36,7 @@ namespace AtomicContext.Analyzers.Flow
         private readonly Dictionary<ILabelSymbol, FlowState> _labels = new Dictionary<ILabelSymbol, FlowState>(SymbolEqualityComparer.Default);
         private readonly List<Handler> _handlers = new List<Handler>();
         private readonly List<Collector> _collectors = new List<Collector>();
-        private Dictionary<ILocalSymbol, long>? _constantLocals;
-        private Dictionary<ILocalSymbol, IInvocationOperation>? _trylockLocals;
+        private LocalScan? _scan;
         private readonly Dictionary<SyntaxNode, Opener> _openers = new Dictionary<SyntaxNode, Opener>();
         private bool _labelsChanged;
         private bool _sawGoto;
@@ -373,7 +372,7 @@ namespace AtomicContext.Analyzers.Flow
                         var entered = v.Enter(OpenerFor(invocation));
                         return whenReturns ? (entered, v) : (v, entered);
                     }
-                case ILocalReferenceOperation local when TrylockLocals().TryGetValue(local.Local, out var source) && IsTrylock(source.TargetMethod, out bool localWhen):
+                case ILocalReferenceOperation local when Scan().TrylockLocals.TryGetValue(local.Local, out var source) && IsTrylock(source.TargetMethod, out bool localWhen):
                     return s.Split(new Atom(local.Local, Atom.BoolValue), OpenerFor(source), localWhen);
                 case ILocalReferenceOperation local when IsTracked(local.Local, Atom.BoolValue):
                     return s.Split(new Atom(local.Local, Atom.BoolValue), null);
@@ -421,48 +420,128 @@ namespace AtomicContext.Analyzers.Flow
         /// Atoms worth correlating: tested at least twice in a body that makes region calls (the
         /// conditional-locking pattern <c>if (x) lock(); ...; if (x) unlock();</c>).
         /// </summary>
-        private bool IsTracked(ISymbol symbol, byte form) => Tracked().Contains(new Atom(symbol, form));
+        private bool IsTracked(ISymbol symbol, byte form) => Scan().Tracked.Contains(new Atom(symbol, form));
 
-        private HashSet<Atom>? _tracked;
+        private LocalScan Scan() => _scan ??= new LocalScan(_root, this);
 
-        private HashSet<Atom> Tracked()
+        /// <summary>
+        /// One walk over the body, on first need, for what the flow analysis asks of its locals: those written
+        /// once (from a constant, a trylock result, a lambda or method group), the locals tested in conditions,
+        /// and the atoms tested at least twice in a body that makes region calls.
+        /// </summary>
+        private sealed class LocalScan
         {
-            if (_tracked != null) return _tracked;
-            var counts = new Dictionary<Atom, int>();
-            bool regionCalls = false;
-            foreach (var op in _root.Descendants())
+            public readonly Dictionary<ILocalSymbol, long> ConstantLocals = new Dictionary<ILocalSymbol, long>(SymbolEqualityComparer.Default);
+            public readonly Dictionary<ILocalSymbol, IInvocationOperation> TrylockLocals = new Dictionary<ILocalSymbol, IInvocationOperation>(SymbolEqualityComparer.Default);
+            public readonly Dictionary<ILocalSymbol, IMethodSymbol> DelegateLocals = new Dictionary<ILocalSymbol, IMethodSymbol>(SymbolEqualityComparer.Default);
+            public readonly HashSet<ILocalSymbol> TestedLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            public readonly HashSet<Atom> Tracked = new HashSet<Atom>();
+
+            public LocalScan(IOperation root, BodyWalker walker)
             {
-                if (op is IInvocationOperation inv)
+                var writes = new Dictionary<ILocalSymbol, int>(SymbolEqualityComparer.Default);
+                var firstValue = new Dictionary<ILocalSymbol, IOperation>(SymbolEqualityComparer.Default);
+                var conditionUses = new Dictionary<Atom, int>();
+                bool regionCalls = false;
+
+                void Write(ILocalSymbol local, IOperation? value)
                 {
-                    if (!regionCalls && _facts.Get(inv.TargetMethod).IsRegionCall) regionCalls = true;
-                    continue;
+                    int n = writes.TryGetValue(local, out int old) ? old + 1 : 1;
+                    writes[local] = n;
+                    if (n == 1 && value != null) firstValue[local] = Unwrap(value);
                 }
-                Atom? atom = null;
-                switch (op)
+
+                foreach (var op in root.DescendantsAndSelf())
                 {
-                    case ILocalReferenceOperation l when l.Type?.SpecialType == SpecialType.System_Boolean:
-                        atom = new Atom(l.Local, Atom.BoolValue);
-                        break;
-                    case IParameterReferenceOperation p when p.Type?.SpecialType == SpecialType.System_Boolean:
-                        atom = new Atom(p.Parameter, Atom.BoolValue);
-                        break;
-                    case IBinaryOperation b when b.OperatorMethod is null && (b.OperatorKind == BinaryOperatorKind.Equals || b.OperatorKind == BinaryOperatorKind.NotEquals) && NullComparedSymbol(b) is { } sym:
-                        atom = new Atom(sym, Atom.NotNull);
-                        break;
+                    switch (op)
+                    {
+                        case IInvocationOperation inv:
+                            if (!regionCalls && walker._facts.Get(inv.TargetMethod).IsRegionCall) regionCalls = true;
+                            break;
+                        case IVariableDeclaratorOperation d:
+                            if (d.Initializer != null) Write(d.Symbol, d.Initializer.Value);
+                            break;
+                        case ISimpleAssignmentOperation a when a.Target is ILocalReferenceOperation target:
+                            Write(target.Local, a.Value);
+                            break;
+                        case IAssignmentOperation a when a.Target is ILocalReferenceOperation target:
+                            Write(target.Local, null);
+                            Write(target.Local, null);
+                            break;
+                        case IIncrementOrDecrementOperation inc when inc.Target is ILocalReferenceOperation target:
+                            Write(target.Local, null);
+                            Write(target.Local, null);
+                            break;
+                        case IArgumentOperation arg when arg.Value is ILocalReferenceOperation target && arg.Parameter != null && arg.Parameter.RefKind != RefKind.None && arg.Parameter.RefKind != RefKind.In:
+                            Write(target.Local, null);
+                            Write(target.Local, null);
+                            break;
+                        case IAddressOfOperation addr when addr.Reference is ILocalReferenceOperation target:
+                            Write(target.Local, null);
+                            Write(target.Local, null);
+                            break;
+                        case IDeclarationExpressionOperation decl when decl.Expression is ILocalReferenceOperation target:
+                            Write(target.Local, null);
+                            Write(target.Local, null);
+                            break;
+                        case IDeconstructionAssignmentOperation deconstruction:
+                            foreach (var part in deconstruction.Target.DescendantsAndSelf())
+                            {
+                                if (part is ILocalReferenceOperation target)
+                                {
+                                    Write(target.Local, null);
+                                    Write(target.Local, null);
+                                }
+                            }
+                            break;
+                    }
+
+                    Atom? atom = null;
+                    switch (op)
+                    {
+                        case ILocalReferenceOperation l when l.Type?.SpecialType == SpecialType.System_Boolean:
+                            atom = new Atom(l.Local, Atom.BoolValue);
+                            break;
+                        case IParameterReferenceOperation p when p.Type?.SpecialType == SpecialType.System_Boolean:
+                            atom = new Atom(p.Parameter, Atom.BoolValue);
+                            break;
+                        case IBinaryOperation b when b.OperatorMethod is null && (b.OperatorKind == BinaryOperatorKind.Equals || b.OperatorKind == BinaryOperatorKind.NotEquals) && NullComparedSymbol(b) is { } sym:
+                            atom = new Atom(sym, Atom.NotNull);
+                            break;
+                    }
+                    if (atom is { } a2 && IsConditionUse(op))
+                    {
+                        conditionUses[a2] = conditionUses.TryGetValue(a2, out int n) ? n + 1 : 1;
+                        if (a2.Symbol is ILocalSymbol tested) TestedLocals.Add(tested);
+                    }
                 }
-                if (atom is { } a && IsConditionUse(op))
-                    counts[a] = counts.TryGetValue(a, out int n) ? n + 1 : 1;
+
+                foreach (var pair in writes)
+                {
+                    if (pair.Value != 1 || !firstValue.TryGetValue(pair.Key, out var value)) continue;
+                    if (value.ConstantValue.HasValue && FactsResolver.TryLong(value.ConstantValue.Value, out long constant))
+                        ConstantLocals[pair.Key] = constant;
+                    else if (value is IInvocationOperation inv && walker.IsTrylock(inv.TargetMethod, out _))
+                        TrylockLocals[pair.Key] = inv;
+                    else if (value is IDelegateCreationOperation creation && pair.Key.Type.TypeKind == TypeKind.Delegate)
+                    {
+                        IMethodSymbol? m = creation.Target switch
+                        {
+                            IAnonymousFunctionOperation lambda => lambda.Symbol,
+                            IMethodReferenceOperation reference => reference.Method,
+                            _ => null,
+                        };
+                        if (m != null) DelegateLocals[pair.Key] = m;
+                    }
+                }
+                if (regionCalls)
+                {
+                    foreach (var pair in conditionUses)
+                    {
+                        if (pair.Value >= 2) Tracked.Add(pair.Key);
+                    }
+                }
             }
-            var tracked = new HashSet<Atom>();
-            if (regionCalls)
-            {
-                foreach (var pair in counts)
-                {
-                    if (pair.Value >= 2) tracked.Add(pair.Key);
-                }
-            }
-            _tracked = tracked;
-            return tracked;
         }
 
         private bool IsTrylock(IMethodSymbol method, out bool whenReturns)
@@ -470,38 +549,6 @@ namespace AtomicContext.Analyzers.Flow
             var f = _facts.Get(method);
             whenReturns = f.Has(Fact.EntersWhenTrue);
             return f.EntersConditionally && !f.Enters;
-        }
-
-        private Dictionary<ILocalSymbol, IInvocationOperation> TrylockLocals()
-        {
-            if (_trylockLocals != null) return _trylockLocals;
-            var map = new Dictionary<ILocalSymbol, IInvocationOperation>(SymbolEqualityComparer.Default);
-            var written = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-            foreach (var op in _root.DescendantsAndSelf())
-            {
-                ILocalSymbol? local = null;
-                IOperation? value = null;
-                if (op is IVariableDeclaratorOperation d && d.Initializer != null)
-                {
-                    local = d.Symbol;
-                    value = d.Initializer.Value;
-                }
-                else if (op is ISimpleAssignmentOperation a && a.Target is ILocalReferenceOperation l)
-                {
-                    local = l.Local;
-                    value = a.Value;
-                }
-                if (local is null || value is null) continue;
-                while (value is IConversionOperation c && c.OperatorMethod is null) value = c.Operand;
-                if (!written.Add(local))
-                {
-                    map.Remove(local);
-                    continue;
-                }
-                if (value is IInvocationOperation inv && IsTrylock(inv.TargetMethod, out _)) map[local] = inv;
-            }
-            _trylockLocals = map;
-            return map;
         }
 
         // ------------------------------------------------------------------ calls
@@ -521,49 +568,12 @@ namespace AtomicContext.Analyzers.Flow
             }
             if (target.MethodKind == MethodKind.DelegateInvoke && !_facts.Get(target).MightSleep
                 && invocation.Instance is ILocalReferenceOperation delegateLocal
-                && DelegateLocals().TryGetValue(delegateLocal.Local, out var resolved))
+                && Scan().DelegateLocals.TryGetValue(delegateLocal.Local, out var resolved))
             {
                 // A local holding one lambda or method group: the call runs that body.
                 return Call(delegateLocal.Local, resolved, invocation.Syntax, CallKind.Invocation, invocation.Arguments, v);
             }
             return Call(target, target, invocation.Syntax, CallKind.Invocation, invocation.Arguments, v);
-        }
-
-        private Dictionary<ILocalSymbol, IMethodSymbol>? _delegateLocals;
-
-        /// <summary>Locals written once, where declared, with a lambda or a method group.</summary>
-        private Dictionary<ILocalSymbol, IMethodSymbol> DelegateLocals()
-        {
-            if (_delegateLocals != null) return _delegateLocals;
-            var map = new Dictionary<ILocalSymbol, IMethodSymbol>(SymbolEqualityComparer.Default);
-            var spoiled = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-            foreach (var op in _root.Descendants())
-            {
-                switch (op)
-                {
-                    case IVariableDeclaratorOperation d when d.Symbol.Type.TypeKind == TypeKind.Delegate:
-                        if (d.Initializer != null && Unwrap(d.Initializer.Value) is IDelegateCreationOperation creation)
-                        {
-                            IMethodSymbol? m = creation.Target switch
-                            {
-                                IAnonymousFunctionOperation lambda => lambda.Symbol,
-                                IMethodReferenceOperation reference => reference.Method,
-                                _ => null,
-                            };
-                            if (m != null) map[d.Symbol] = m;
-                        }
-                        break;
-                    case IAssignmentOperation a when a.Target is ILocalReferenceOperation l:
-                        spoiled.Add(l.Local);
-                        break;
-                    case IArgumentOperation arg when arg.Value is ILocalReferenceOperation l && arg.Parameter != null && arg.Parameter.RefKind != RefKind.None && arg.Parameter.RefKind != RefKind.In:
-                        spoiled.Add(l.Local);
-                        break;
-                }
-            }
-            foreach (var local in spoiled) map.Remove(local);
-            _delegateLocals = map;
-            return map;
         }
 
         private bool IsAssignedToTrylockLocal(IInvocationOperation invocation)
@@ -576,17 +586,7 @@ namespace AtomicContext.Analyzers.Flow
                 ISimpleAssignmentOperation a when a.Target is ILocalReferenceOperation l => l.Local,
                 _ => null,
             };
-            return local != null && TrylockLocals().ContainsKey(local) && IsTestedLater(local);
-        }
-
-        private bool IsTestedLater(ILocalSymbol local)
-        {
-            foreach (var op in _root.Descendants())
-            {
-                if (op is ILocalReferenceOperation r && SymbolEqualityComparer.Default.Equals(r.Local, local) && IsConditionUse(r))
-                    return true;
-            }
-            return false;
+            return local != null && Scan().TrylockLocals.ContainsKey(local) && Scan().TestedLocals.Contains(local);
         }
 
         private static bool IsConditionUse(IOperation op)
@@ -749,47 +749,9 @@ namespace AtomicContext.Analyzers.Flow
                 && SymbolEqualityComparer.Default.Equals(p.Parameter.ContainingSymbol, _owner)
                 && p.Parameter.RefKind == RefKind.None)
                 return new ArgValue(ArgKind.Parameter, 0, p.Parameter.Ordinal);
-            if (value is ILocalReferenceOperation l && ConstantLocals().TryGetValue(l.Local, out constant))
+            if (value is ILocalReferenceOperation l && Scan().ConstantLocals.TryGetValue(l.Local, out constant))
                 return new ArgValue(ArgKind.Constant, constant, 0);
             return ArgValue.Other;
-        }
-
-        /// <summary>Locals assigned once, from a constant, and never written again.</summary>
-        private Dictionary<ILocalSymbol, long> ConstantLocals()
-        {
-            if (_constantLocals != null) return _constantLocals;
-            var candidates = new Dictionary<ILocalSymbol, long>(SymbolEqualityComparer.Default);
-            var spoiled = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-            foreach (var op in _root.DescendantsAndSelf())
-            {
-                switch (op)
-                {
-                    case IVariableDeclaratorOperation d:
-                        if (d.Initializer?.Value is { } init && init.ConstantValue.HasValue && FactsResolver.TryLong(init.ConstantValue.Value, out long v))
-                            candidates[d.Symbol] = v;
-                        else
-                            spoiled.Add(d.Symbol);
-                        break;
-                    case IAssignmentOperation a when a.Target is ILocalReferenceOperation target:
-                        spoiled.Add(target.Local);
-                        break;
-                    case IIncrementOrDecrementOperation inc when inc.Target is ILocalReferenceOperation target:
-                        spoiled.Add(target.Local);
-                        break;
-                    case IArgumentOperation arg when arg.Value is ILocalReferenceOperation target && arg.Parameter != null && arg.Parameter.RefKind != RefKind.None && arg.Parameter.RefKind != RefKind.In:
-                        spoiled.Add(target.Local);
-                        break;
-                    case IAddressOfOperation addr when addr.Reference is ILocalReferenceOperation target:
-                        spoiled.Add(target.Local);
-                        break;
-                    case IDeclarationExpressionOperation decl when decl.Expression is ILocalReferenceOperation target:
-                        spoiled.Add(target.Local);
-                        break;
-                }
-            }
-            foreach (var s in spoiled) candidates.Remove(s);
-            _constantLocals = candidates;
-            return candidates;
         }
 
         // ------------------------------------------------------------------ loops, switch, branches
