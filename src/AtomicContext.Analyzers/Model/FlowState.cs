@@ -171,8 +171,19 @@ namespace AtomicContext.Analyzers.Model
 
         public FlowState Join(FlowState other)
         {
-            if (other._facets is null) return this;
+            if (other._facets is null || ReferenceEquals(_facets, other._facets)) return this;
             if (_facets is null) return other;
+            if (_facets.Length == 1 && other._facets.Length == 1 && _facets[0].SameKey(other._facets[0]))
+            {
+                // The common case: one path class on each side.
+                var a = _facets[0];
+                var b = other._facets[0];
+                var depths = a.Depths.Union(b.Depths);
+                var openers = OpenerStack.Prefer(a.Openers, b.Openers);
+                if (depths.Equals(a.Depths) && ReferenceEquals(openers, a.Openers)) return this;
+                if (depths.Equals(b.Depths) && ReferenceEquals(openers, b.Openers)) return other;
+                return new FlowState(new[] { a.With(depths, openers) });
+            }
             var merged = new List<Facet>(_facets);
             foreach (var f in other._facets) Add(merged, f);
             return Make(merged);
@@ -214,6 +225,7 @@ namespace AtomicContext.Analyzers.Model
         private FlowState Map(Func<Facet, Facet> map)
         {
             if (_facets is null) return this;
+            if (_facets.Length == 1) return new FlowState(new[] { map(_facets[0]) });
             var list = new List<Facet>(_facets.Length);
             foreach (var f in _facets) Add(list, map(f));
             return Make(list);
