@@ -37,15 +37,15 @@ namespace AtomicContextAnalyzers.Benchmarks
         }
 
         [Benchmark]
-        public double Emit() => Workload.Run(corpus, Config.Emit, ImmutableArray<DiagnosticAnalyzer>.Empty).Milliseconds;
+        public double Emit() => Workload.Run(corpus, Config.Emit, ImmutableArray<DiagnosticAnalyzer>.Empty, quiesce: false).Milliseconds;
 
         [Benchmark(Baseline = true)]
-        public double Floor() => Workload.Run(corpus, Config.Floor, floor).Milliseconds;
+        public double Floor() => Workload.Run(corpus, Config.Floor, floor, quiesce: false).Milliseconds;
 
         [Benchmark]
-        public double Ours() => Workload.Run(corpus, Config.Ours, ours).Milliseconds;
+        public double Ours() => Workload.Run(corpus, Config.Ours, ours, quiesce: false).Milliseconds;
 
         [Benchmark]
-        public double Peer() => Workload.Run(corpus, Config.Peer, peer).Milliseconds;
+        public double Peer() => Workload.Run(corpus, Config.Peer, peer, quiesce: false).Milliseconds;
     }
 }

@@ -27,6 +27,9 @@ namespace AtomicContextAnalyzers.Benchmarks
 
         public int DocumentSamples { get; set; } = 24;
 
+        /// <summary>Runs with execution-time logging per size (the median is reported).</summary>
+        public int TelemetryRepeats { get; set; } = 3;
+
         public TimeSpan DocumentBudget { get; set; } = TimeSpan.FromMinutes(6);
 
         public bool Peer { get; set; } = true;
@@ -52,6 +55,7 @@ namespace AtomicContextAnalyzers.Benchmarks
             DocumentSamples = 10,
             DocumentBudget = TimeSpan.FromSeconds(35),
             MemoryScale = 1,
+            TelemetryRepeats = 3,
             TotalBudget = TimeSpan.FromSeconds(250),
         };
     }

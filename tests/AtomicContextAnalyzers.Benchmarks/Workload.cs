@@ -103,10 +103,15 @@ namespace AtomicContextAnalyzers.Benchmarks
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
 
-        public static RunResult Run(ParsedCorpus corpus, Config config, ImmutableArray<DiagnosticAnalyzer> analyzers)
+        /// <param name="quiesce">Force a full compacting GC first (not timed); BenchmarkDotNet, which times the whole call, passes false.</param>
+        public static RunResult Run(ParsedCorpus corpus, Config config, ImmutableArray<DiagnosticAnalyzer> analyzers, bool quiesce = true)
         {
             var result = new RunResult();
-            Quiesce();
+            if (quiesce)
+            {
+                Quiesce();
+            }
+
             long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
             long t0 = Stopwatch.GetTimestamp();
             CSharpCompilation compilation = corpus.NewCompilation();
