@@ -125,5 +125,22 @@ namespace AtomicContext.Analyzers.Tests
                 At("ACA0006", 1),
                 Sleep(0, "'spin_lock' (line 12)", "down_read → might_sleep"));
         }
+
+        [Fact]
+        public async Task A_depth_that_grows_around_a_cycle_still_gives_chains_that_end_at_the_sleeper()
+        {
+            await Analyze("""
+                using K;
+                using static K.Sched;
+                class Cyc
+                {
+                    static void a(spinlock_t l, int n) { spin_lock(l); if (n > 0) {|#1:b(l, n - 1)|}; spin_unlock(l); }
+                    static void b(spinlock_t l, int n) { if (n > 0) a(l, n - 1); else msleep(1); }
+                    static void top(spinlock_t l) { preempt_disable(); {|#0:a(l, 3)|}; preempt_enable(); }
+                }
+                """,
+                Sleep(1, "'spin_lock' (line 5)", "b → msleep"),
+                Sleep(0, "'preempt_disable' (line 7)", "a → b → msleep"));
+        }
     }
 }

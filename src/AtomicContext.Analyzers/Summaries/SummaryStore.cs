@@ -333,11 +333,10 @@ namespace AtomicContext.Analyzers.Summaries
         }
 
         /// <summary>One evaluation of a body against the summaries known so far (component members from <paramref name="current"/>).</summary>
-        private Summary Evaluate(Node node, Dictionary<IMethodSymbol, Summary> current, List<Contribution> scratch, CancellationToken ct, HashSet<IMethodSymbol>? preferred = null)
+        private Summary Evaluate(Node node, Dictionary<IMethodSymbol, Summary> current, List<Contribution> scratch, CancellationToken ct)
         {
             int best = Summary.Never;
             Witness? witness = null;
-            bool witnessPreferred = false;
             Dictionary<int, SleepCondition>? conditions = null;
             var facts = node.Facts;
             foreach (var site in facts.Calls)
@@ -365,12 +364,10 @@ namespace AtomicContext.Analyzers.Summaries
                         }
                         continue;
                     }
-                    bool isPreferred = preferred is null || c.Source == SleepSource.Terminal || site.Method is null || preferred.Contains(site.Method) || !current.ContainsKey(site.Method);
-                    if (depth > best || (depth == best && isPreferred && !witnessPreferred))
+                    if (depth > best)
                     {
                         best = depth;
                         witness = w;
-                        witnessPreferred = isPreferred;
                     }
                 }
             }
@@ -395,39 +392,76 @@ namespace AtomicContext.Analyzers.Summaries
         }
 
         /// <summary>
-        /// In a cycle several members may reach their highest depth through each other; the witnesses are
-        /// re-chosen so every chain ends at a real sleeper: members whose sleep comes from outside the
-        /// component first, then those that reach an already settled member.
+        /// In a cycle several members may reach their highest depth through each other (and a depth that
+        /// grows around a cycle saturates), so the witnesses are re-chosen such that every chain ends at a
+        /// real sleeper: a member is settled by a call to a sleeper, to a method outside the component, or
+        /// to an already settled member — at its highest depth where one exists, else at the highest
+        /// depth such a call gives (the summary's depth stays what the fixpoint found).
         /// </summary>
         private Dictionary<IMethodSymbol, Summary> AcyclicWitnesses(List<Node> component, Dictionary<IMethodSymbol, Summary> solved, List<Contribution> scratch, CancellationToken ct)
         {
             var settled = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             var result = new Dictionary<IMethodSymbol, Summary>(solved, SymbolEqualityComparer.Default);
-            bool progress = true;
-            while (progress)
+            foreach (var n in component)
             {
-                progress = false;
+                if (solved[n.Method].SleepDepth == Summary.Never) settled.Add(n.Method);
+            }
+            while (settled.Count < component.Count)
+            {
+                bool progress = false;
                 foreach (var n in component)
                 {
                     if (settled.Contains(n.Method)) continue;
-                    var s = solved[n.Method];
-                    if (s.SleepDepth == Summary.Never)
-                    {
-                        settled.Add(n.Method);
-                        progress = true;
-                        continue;
-                    }
-                    var again = Evaluate(n, solved, scratch, ct, settled);
-                    var w = again.Witness;
-                    if (w is null) continue;
-                    bool ok = w.Source == SleepSource.Terminal || w.Site.Method is null || !solved.ContainsKey(w.Site.Method) || settled.Contains(w.Site.Method);
-                    if (!ok) continue;
-                    result[n.Method] = new Summary(s.SleepDepth, w, s.Conditions);
+                    var (depth, w) = BestSettledWitness(n, solved, settled, scratch, ct);
+                    if (w is null || depth != solved[n.Method].SleepDepth) continue;
+                    result[n.Method] = new Summary(solved[n.Method].SleepDepth, w, solved[n.Method].Conditions);
                     settled.Add(n.Method);
                     progress = true;
                 }
+                if (progress) continue;
+                // No member reaches its highest depth through settled ones: settle the first that reaches any.
+                foreach (var n in component)
+                {
+                    if (settled.Contains(n.Method)) continue;
+                    var (_, w) = BestSettledWitness(n, solved, settled, scratch, ct);
+                    if (w is null) continue;
+                    result[n.Method] = new Summary(solved[n.Method].SleepDepth, w, solved[n.Method].Conditions);
+                    settled.Add(n.Method);
+                    progress = true;
+                    break;
+                }
+                if (!progress) break;
             }
             return result;
+        }
+
+        /// <summary>The deepest unconditional sleep of a member through a sleeper, an outside method or a settled member.</summary>
+        private (int Depth, Witness? Witness) BestSettledWitness(Node node, Dictionary<IMethodSymbol, Summary> solved, HashSet<IMethodSymbol> settled, List<Contribution> scratch, CancellationToken ct)
+        {
+            int best = Summary.Never;
+            Witness? witness = null;
+            var facts = node.Facts;
+            foreach (var site in facts.Calls)
+            {
+                if (site.State.IsUnreachable) continue;
+                bool acceptable = site.Method is null || !solved.ContainsKey(site.Method) || settled.Contains(site.Method)
+                    || site.Facts.MightSleep || !site.Facts.SleepIfs.IsEmpty;
+                if (!acceptable) continue;
+                int rel = site.State.Depths.Max - facts.Baseline;
+                scratch.Clear();
+                ContributionsWithin(site, HoldsRegion(facts, site), solved, scratch, ct);
+                foreach (var c in scratch)
+                {
+                    if (c.IsConditional) continue;
+                    int depth = DepthSet.Clamp(rel + c.Depth);
+                    if (depth > best)
+                    {
+                        best = depth;
+                        witness = new Witness(site, c.Source, c.CalleeParameter);
+                    }
+                }
+            }
+            return (best, witness);
         }
 
         // ------------------------------------------------------------------ chains
