@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading.Tasks;
 using Xunit;
 using static AtomicContext.Analyzers.Tests.Verify;
@@ -183,6 +184,23 @@ namespace AtomicContext.Analyzers.Tests
                 """,
                 Sleep(0, "'spin_lock' (line 14)", "work → might_sleep"),
                 Sleep(1, "'spin_lock' (line 14)", "named → msleep"));
+        }
+
+        [Fact]
+        public async Task The_override_rule_is_off_unless_configured()
+        {
+            var compilation = Compiler.Create(new[] { """
+                using K;
+                using static K.Sched;
+                class Base { public virtual void Nop() { } }
+                class Derived : Base { public override void Nop() => msleep(2); }
+                """ });
+            var off = await Compiler.AnalyzeAll(compilation);
+            Assert.Empty(off.Exceptions);
+            Assert.Empty(off.Diagnostics);
+            var on = await Compiler.AnalyzeAll(compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions(
+                new[] { new System.Collections.Generic.KeyValuePair<string, Microsoft.CodeAnalysis.ReportDiagnostic>("ACA0003", Microsoft.CodeAnalysis.ReportDiagnostic.Warn) })));
+            Assert.Equal(new[] { "ACA0003" }, on.Diagnostics.Select(d => d.Id));
         }
     }
 }

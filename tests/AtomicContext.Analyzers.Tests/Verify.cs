@@ -31,12 +31,18 @@ namespace AtomicContext.Analyzers.Tests
 
         public static Task Analyze(string source, params DiagnosticResult[] expected) => Analyze(new[] { source }, expected);
 
-        public static async Task Analyze(string[] sources, params DiagnosticResult[] expected)
+        /// <summary>Switches on the off-by-default rules (ACA0003), as a user's .globalconfig would.</summary>
+        public const string EnableAllRules = "is_global = true\ndotnet_diagnostic.ACA0003.severity = warning\n";
+
+        public static Task Analyze(string[] sources, params DiagnosticResult[] expected) => Analyze(sources, EnableAllRules, expected);
+
+        public static async Task Analyze(string[] sources, string? globalConfig, params DiagnosticResult[] expected)
         {
             var test = new CSharpAnalyzerTest<AtomicContextAnalyzer, DefaultVerifier>
             {
                 ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
             };
+            if (globalConfig != null) test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", globalConfig));
             for (int i = 0; i < sources.Length; i++)
                 test.TestState.Sources.Add(($"/0/Test{i}.cs", sources[i]));
             test.TestState.Sources.Add(("/0/Kernel.cs", Kernel.Source));

@@ -72,7 +72,8 @@ namespace AtomicContext.Analyzers.Rules
             }
             var store = new SummaryStore(context.Compilation, new FactsResolver(files));
             context.RegisterOperationBlockAction(c => Guard(() => AnalyzeBlock(c, store), c.CancellationToken));
-            context.RegisterSymbolAction(c => Guard(() => AnalyzeMethod(c, store), c.CancellationToken), SymbolKind.Method);
+            bool overrides = IsConfiguredOn(context.Compilation, Descriptors.OverrideSleeps, context.CancellationToken);
+            context.RegisterSymbolAction(c => Guard(() => AnalyzeMethod(c, store, overrides), c.CancellationToken), SymbolKind.Method);
             if (!files.Problems.IsEmpty)
             {
                 context.RegisterCompilationEndAction(c =>
@@ -312,7 +313,26 @@ namespace AtomicContext.Analyzers.Rules
 
         // ------------------------------------------------------------------ declarations
 
-        private static void AnalyzeMethod(SymbolAnalysisContext context, SummaryStore store)
+        /// <summary>
+        /// Whether an off-by-default rule was switched on anywhere (command line, global config or an
+        /// .editorconfig section): only then is its expensive work done.
+        /// </summary>
+        private static bool IsConfiguredOn(Compilation compilation, DiagnosticDescriptor rule, CancellationToken ct)
+        {
+            if (rule.IsEnabledByDefault) return true;
+            var options = compilation.Options;
+            if (options.SpecificDiagnosticOptions.TryGetValue(rule.Id, out var specific)) return specific != ReportDiagnostic.Suppress;
+            var provider = options.SyntaxTreeOptionsProvider;
+            if (provider is null) return false;
+            if (provider.TryGetGlobalDiagnosticValue(rule.Id, ct, out var global) && global != ReportDiagnostic.Suppress) return true;
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                if (provider.TryGetDiagnosticValue(tree, rule.Id, ct, out var perTree) && perTree != ReportDiagnostic.Suppress) return true;
+            }
+            return false;
+        }
+
+        private static void AnalyzeMethod(SymbolAnalysisContext context, SummaryStore store, bool overrides)
         {
             var method = (IMethodSymbol)context.Symbol;
             var facts = store.Facts.Get(method);
@@ -321,7 +341,7 @@ namespace AtomicContext.Analyzers.Rules
                 var location = AttributeLocation(method, "AssumeNoSleepAttribute", context.CancellationToken) ?? method.Locations[0];
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.AssumeNoSleepJustification, location, Display.Name(method)));
             }
-            ReportOverride(context, method, store);
+            if (overrides) ReportOverride(context, method, store);
         }
 
         private static void ReportOverride(SymbolAnalysisContext context, IMethodSymbol method, SummaryStore store)

@@ -28,11 +28,13 @@ namespace AtomicContext.Analyzers.Rules
             "'{0}' leaves with region depth {1} on this path, where it should leave with {2}",
             "Every path out of a method must leave the region depth as the method declares it: 0, +1 for [EntersNoMigrate], -1 for [ExitsNoMigrate].");
 
+        /// <summary>Off by default: it summarises the whole call graph below every override (see docs/rules/ACA0003.md).</summary>
         public static readonly DiagnosticDescriptor OverrideSleeps = Make(
             OverrideSleepsId,
             "An override or implementation may sleep where the member it overrides does not say so",
             "'{0}' may sleep ({1}), but '{2}', which callers see, is not [MightSleep]",
-            "Calls through a virtual or interface member are checked against that member's own facts. An implementation that may sleep must be declared on the member it implements, or callers in atomic context are not told.");
+            "Calls through a virtual or interface member are checked against that member's own facts. An implementation that may sleep must be declared on the member it implements, or callers in atomic context are not told.",
+            enabledByDefault: false);
 
         public static readonly DiagnosticDescriptor PerCpuOutsideRegion = Make(
             PerCpuOutsideRegionId,
@@ -56,10 +58,11 @@ namespace AtomicContext.Analyzers.Rules
             BadFactsFileId,
             "An entry of an AtomicContext additional file names nothing",
             "{0}",
-            "A line of AtomicContext.Sleepers.txt or AtomicContext.Facts.txt that resolves to no member of the compilation is ignored.");
+            "A line of AtomicContext.Sleepers.txt or AtomicContext.Facts.txt that resolves to no member of the compilation is ignored.",
+            true, WellKnownDiagnosticTags.CompilationEnd);
 
-        private static DiagnosticDescriptor Make(string id, string title, string message, string description) =>
-            new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-                description: description, helpLinkUri: HelpBase + id + ".md");
+        private static DiagnosticDescriptor Make(string id, string title, string message, string description, bool enabledByDefault = true, params string[] tags) =>
+            new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: enabledByDefault,
+                description: description, helpLinkUri: HelpBase + id + ".md", customTags: tags);
     }
 }
