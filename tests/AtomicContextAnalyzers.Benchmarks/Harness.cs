@@ -131,6 +131,11 @@ namespace AtomicContextAnalyzers.Benchmarks
                 var samples = new List<(double Ms, CallbackProfile Profile, Dictionary<string, int> Counts)>();
                 for (int k = 0; k < s.TelemetryRepeats; k++)
                 {
+                    if (k > 0 && s.TotalBudget is TimeSpan limit && total.Elapsed > TimeSpan.FromTicks(limit.Ticks * 6 / 10))
+                    {
+                        break;
+                    }
+
                     samples.Add(Workload.Profile(corpora[size], ours));
                 }
 

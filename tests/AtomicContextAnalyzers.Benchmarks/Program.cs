@@ -56,7 +56,7 @@ namespace AtomicContextAnalyzers.Benchmarks
             DocumentBudget = TimeSpan.FromSeconds(35),
             MemoryScale = 1,
             TelemetryRepeats = 3,
-            TotalBudget = TimeSpan.FromSeconds(250),
+            TotalBudget = TimeSpan.FromSeconds(230),
         };
     }
 
