@@ -62,6 +62,12 @@ namespace AtomicContext.Analyzers.Facts
 
         public bool Has(Fact f) => (Flags & f) != 0;
 
+        private MemberFacts? _symbolFree;
+
+        /// <summary>The same facts without symbols, to keep in body facts that outlive their compilation.</summary>
+        public MemberFacts SymbolFree => StackAlternativeType is null ? this
+            : _symbolFree ??= new MemberFacts(Flags, SleepIfs, AssumeNoSleepJustification, null, StackAlternativeMethod);
+
         public bool MightSleep => Has(Fact.MightSleep);
         public bool AssumeNoSleep => Has(Fact.AssumeNoSleep);
         public bool Enters => Has(Fact.Enters);

@@ -42,26 +42,35 @@ namespace AtomicContext.Analyzers.Flow
         public static ArgValue Other => default;
     }
 
-    /// <summary>A call in a body, with the region state that reaches it (joined over every path).</summary>
+    /// <summary>
+    /// A call in a body, with the region state that reaches it (joined over every path). Symbol-free (names,
+    /// keys, locations in the body's own tree), so facts can outlive the compilation that bound the body.
+    /// </summary>
     public sealed class CallSite
     {
-        internal CallSite(ISymbol? target, IMethodSymbol? method, MemberFacts facts, Location location, CallKind kind, ImmutableArray<ArgValue> args)
+        internal CallSite(string name, string? callee, bool calleeHasBody, MemberFacts facts, Location location, CallKind kind, ImmutableArray<ArgValue> args)
         {
-            Target = target;
-            Method = method;
+            Name = name;
+            Callee = callee;
+            CalleeHasBody = calleeHasBody;
             Facts = facts;
             Location = location;
             Kind = kind;
             Args = args;
         }
 
-        /// <summary>The member called, as the user wrote it (a property for an accessor); null for the lock statement.</summary>
-        public ISymbol? Target { get; }
+        /// <summary>The member called, as a chain names it (a property for an accessor, 'lock (Monitor.Enter)' for the lock statement).</summary>
+        public string Name { get; }
 
-        /// <summary>The method whose body runs (accessor, constructor, Dispose, ...); null for the lock statement.</summary>
-        public IMethodSymbol? Method { get; }
+        /// <summary>The key (<see cref="Summaries.SummaryStore.KeyOf"/>) of the method whose body runs; null for the lock statement.</summary>
+        public string? Callee { get; }
 
+        /// <summary>The callee has a body in source, so it has a summary.</summary>
+        public bool CalleeHasBody { get; }
+
+        /// <summary>What the callee says of itself (attributes, built-in list, additional files).</summary>
         public MemberFacts Facts { get; }
+
         public Location Location { get; }
         public CallKind Kind { get; }
 
@@ -100,15 +109,15 @@ namespace AtomicContext.Analyzers.Flow
 
     public sealed class PerCpuUse
     {
-        internal PerCpuUse(Location location, ISymbol symbol, bool isNoMigrateMember)
+        internal PerCpuUse(Location location, string name, bool isNoMigrateMember)
         {
             Location = location;
-            Symbol = symbol;
+            Name = name;
             IsNoMigrateMember = isNoMigrateMember;
         }
 
         public Location Location { get; }
-        public ISymbol Symbol { get; }
+        public string Name { get; }
         public bool IsNoMigrateMember { get; }
         public FlowState State { get; internal set; }
     }
@@ -119,12 +128,13 @@ namespace AtomicContext.Analyzers.Flow
     /// </summary>
     public sealed class BodyFacts
     {
-        public static readonly BodyFacts Empty = new BodyFacts(null, 0, false, new List<CallSite>(), new List<ExitPoint>(), new List<SuspendSite>(), new List<PerCpuUse>(), false, false, failed: false, nested: null);
+        public static readonly BodyFacts Empty = new BodyFacts(null, null, 0, false, new List<CallSite>(), new List<ExitPoint>(), new List<SuspendSite>(), new List<PerCpuUse>(), false, false, failed: false, nested: null);
 
-        internal BodyFacts(ISymbol? owner, int baseline, bool isNoMigrate, List<CallSite> calls, List<ExitPoint> exits, List<SuspendSite> suspends, List<PerCpuUse> perCpuUses, bool hasRegionCalls, bool allRegionCallsConditional, bool failed, List<IOperation>? nested)
+        internal BodyFacts(string? owner, Location? ownerLocation, int baseline, bool isNoMigrate, List<CallSite> calls, List<ExitPoint> exits, List<SuspendSite> suspends, List<PerCpuUse> perCpuUses, bool hasRegionCalls, bool allRegionCallsConditional, bool failed, List<IOperation>? nested)
         {
             Nested = (IReadOnlyList<IOperation>?)nested ?? System.Array.Empty<IOperation>();
             Owner = owner;
+            OwnerLocation = ownerLocation;
             Baseline = baseline;
             IsNoMigrate = isNoMigrate;
             Calls = calls;
@@ -136,7 +146,11 @@ namespace AtomicContext.Analyzers.Flow
             Failed = failed;
         }
 
-        public ISymbol? Owner { get; }
+        /// <summary>The owner's key (<see cref="Summaries.SummaryStore.KeyOf"/>).</summary>
+        public string? Owner { get; }
+
+        /// <summary>Where the owner is declared: orders the members of a call-graph cycle stably.</summary>
+        public Location? OwnerLocation { get; }
 
         /// <summary>Local functions and lambdas met in the body: separate bodies, analysed on their own.</summary>
         public IReadOnlyList<IOperation> Nested { get; private set; }

@@ -46,8 +46,11 @@ namespace AtomicContext.Analyzers.Flow
         private readonly List<IOperation> _nested = new List<IOperation>();
         private readonly HashSet<IOperation> _nestedSeen = new HashSet<IOperation>();
 
-        private BodyWalker(FactsResolver facts, IMethodSymbol? owner, INamedTypeSymbol? disposable, CancellationToken ct)
+        private readonly Func<IMethodSymbol, string?> _keyOf;
+
+        private BodyWalker(FactsResolver facts, IMethodSymbol? owner, INamedTypeSymbol? disposable, Func<IMethodSymbol, string?> keyOf, CancellationToken ct)
         {
+            _keyOf = keyOf;
             _facts = facts;
             _owner = owner;
             _disposable = disposable;
@@ -55,18 +58,19 @@ namespace AtomicContext.Analyzers.Flow
         }
 
         /// <summary>Analyses <paramref name="body"/> (a method body, block, or local function / lambda body).</summary>
-        public static BodyFacts Analyze(IOperation body, IMethodSymbol? owner, FactsResolver facts, Compilation compilation, CancellationToken ct)
+        /// <param name="keyOf">How callees are named in the facts (<see cref="Summaries.SummaryStore.KeyOf"/>).</param>
+        public static BodyFacts Analyze(IOperation body, IMethodSymbol? owner, FactsResolver facts, Compilation compilation, Func<IMethodSymbol, string?> keyOf, CancellationToken ct)
         {
             var ownerFacts = owner is null ? MemberFacts.Nothing : facts.Get(owner);
             bool noMigrate = ownerFacts.NoMigrate;
-            var walker = new BodyWalker(facts, owner, compilation.GetSpecialType(SpecialType.System_IDisposable), ct);
+            var walker = new BodyWalker(facts, owner, compilation.GetSpecialType(SpecialType.System_IDisposable), keyOf, ct);
             try
             {
                 return walker.Run(body, noMigrate);
             }
             catch (InsufficientExecutionStackException)
             {
-                return new BodyFacts(owner, noMigrate ? 1 : 0, noMigrate, new List<CallSite>(), new List<ExitPoint>(), new List<SuspendSite>(), new List<PerCpuUse>(), false, false, failed: true, nested: null);
+                return new BodyFacts(owner is null ? null : keyOf(owner), OwnerLocation(owner), noMigrate ? 1 : 0, noMigrate, new List<CallSite>(), new List<ExitPoint>(), new List<SuspendSite>(), new List<PerCpuUse>(), false, false, failed: true, nested: null);
             }
         }
 
@@ -77,7 +81,7 @@ namespace AtomicContext.Analyzers.Flow
             if (noMigrate && _owner != null)
             {
                 var location = _owner.Locations.Length > 0 ? _owner.Locations[0] : body.Syntax.GetLocation();
-                entry = new FlowState(DepthSet.Of(0), null).Enter(new Opener(Display.Name(_owner), location, _owner, isNoMigrateBody: true));
+                entry = new FlowState(DepthSet.Of(0), null).Enter(new Opener(Display.Name(_owner), location, DocId(_owner), isNoMigrateBody: true));
             }
 
             FlowState end = FlowState.Unreachable;
@@ -102,8 +106,24 @@ namespace AtomicContext.Analyzers.Flow
             suspends.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
             var perCpu = new List<PerCpuUse>(_perCpu.Values);
             perCpu.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
-            return new BodyFacts(_owner, noMigrate ? 1 : 0, noMigrate, calls, exits, suspends, perCpu,
+            return new BodyFacts(_owner is null ? null : _keyOf(_owner), OwnerLocation(_owner), noMigrate ? 1 : 0, noMigrate, calls, exits, suspends, perCpu,
                 _hasRegionCalls, _hasRegionCalls && _allRegionCallsConditional, failed: false, nested: _nested);
+        }
+
+        private static Location? OwnerLocation(IMethodSymbol? owner) =>
+            owner != null && owner.Locations.Length > 0 ? owner.Locations[0] : null;
+
+        /// <summary>The documentation-comment ID of a member, or null where it has none.</summary>
+        public static string? DocId(ISymbol symbol)
+        {
+            try
+            {
+                return DocumentationCommentId.CreateDeclarationId(symbol);
+            }
+            catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException)
+            {
+                return null;
+            }
         }
 
         private static (SyntaxNode Node, Location Location) ClosingLocation(SyntaxNode syntax)
@@ -683,7 +703,10 @@ namespace AtomicContext.Analyzers.Flow
             var key = new SiteKey(syntax, (int)kind, method);
             if (!_calls.TryGetValue(key, out var site))
             {
-                site = new CallSite(target, method, facts, location, kind, args);
+                string name = kind == CallKind.Lock ? "lock (Monitor.Enter)" : Display.Name(target ?? method!);
+                string? callee = method is null ? null : _keyOf(method);
+                bool hasBody = method != null && Summaries.SummaryStore.HasSourceBody(method);
+                site = new CallSite(name, callee, hasBody, facts.SymbolFree, location, kind, args);
                 _calls.Add(key, site);
             }
             site.State = site.State.Join(s);
@@ -716,7 +739,7 @@ namespace AtomicContext.Analyzers.Flow
         {
             if (!_openers.TryGetValue(syntax, out var opener))
             {
-                opener = new Opener(Display.Name(symbol), location, FactsResolver.Normalize(symbol), isNoMigrateBody: false);
+                opener = new Opener(Display.Name(symbol), location, DocId(FactsResolver.Normalize(symbol)), isNoMigrateBody: false);
                 _openers.Add(syntax, opener);
             }
             return opener;
@@ -1132,7 +1155,7 @@ namespace AtomicContext.Analyzers.Flow
             var key = new SiteKey(node, isNoMigrate ? 1 : 0, null);
             if (!_perCpu.TryGetValue(key, out var use))
             {
-                use = new PerCpuUse(node.GetLocation(), symbol, isNoMigrate);
+                use = new PerCpuUse(node.GetLocation(), Display.Name(symbol), isNoMigrate);
                 _perCpu.Add(key, use);
             }
             use.State = use.State.Join(s);

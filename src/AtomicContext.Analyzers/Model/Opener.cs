@@ -5,18 +5,19 @@ namespace AtomicContext.Analyzers.Model
     /// <summary>What opened a region: a call of an [EntersNoMigrate] member, or a [NoMigrate] body.</summary>
     public sealed class Opener
     {
-        public Opener(string name, Location location, ISymbol? symbol, bool isNoMigrateBody)
+        public Opener(string name, Location location, string? docId, bool isNoMigrateBody)
         {
             Name = name;
             Location = location;
-            Symbol = symbol;
+            DocId = docId;
             IsNoMigrateBody = isNoMigrateBody;
             Position = location.SourceSpan.Start;
         }
 
         public string Name { get; }
         public Location Location { get; }
-        public ISymbol? Symbol { get; }
+        /// <summary>The documentation-comment ID of the opening member (for the code fixes).</summary>
+        public string? DocId { get; }
         public bool IsNoMigrateBody { get; }
         public int Position { get; }
 

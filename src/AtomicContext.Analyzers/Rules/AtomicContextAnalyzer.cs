@@ -136,7 +136,7 @@ namespace AtomicContext.Analyzers.Rules
                 else if (nested is IAnonymousFunctionOperation lambda)
                 {
                     nestedSymbol = lambda.Symbol;
-                    nestedFacts = BodyWalker.Analyze(lambda.Body, nestedSymbol, store.Facts, store.Compilation, ct);
+                    nestedFacts = store.Analyze(lambda.Body, nestedSymbol, ct);
                 }
                 else
                 {
@@ -213,17 +213,19 @@ namespace AtomicContext.Analyzers.Rules
             AddHopLocations(locations, hops);
 
             var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-            if (site.Method != null) properties[Keys.Callee] = DocumentationCommentId.CreateDeclarationId(site.Method);
-            if (opener?.Symbol != null && !opener.IsNoMigrateBody)
+            if (site.Callee != null && !site.Callee.StartsWith("~", StringComparison.Ordinal)) properties[Keys.Callee] = site.Callee;
+            if (opener?.DocId != null && !opener.IsNoMigrateBody)
             {
-                properties[Keys.Opener] = DocumentationCommentId.CreateDeclarationId(opener.Symbol);
+                properties[Keys.Opener] = opener.DocId;
                 properties[Keys.OpenerStart] = opener.Position.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
             if (contribution.Source == SleepSource.Terminal)
             {
                 properties[Keys.Direct] = "true";
-                if (contribution.CalleeParameter >= 0 && site.Method != null && contribution.CalleeParameter < site.Method.Parameters.Length)
-                    properties[Keys.SleepParameter] = site.Method.Parameters[contribution.CalleeParameter].Name;
+                foreach (var sleepIf in site.Facts.SleepIfs)
+                {
+                    if (sleepIf.ParameterOrdinal == contribution.CalleeParameter) properties[Keys.SleepParameter] = sleepIf.ParameterName;
+                }
             }
             return Diagnostic.Create(Descriptors.SleepInRegion, site.Location, locations, properties.ToImmutable(), message.ToString());
         }
@@ -274,9 +276,9 @@ namespace AtomicContext.Analyzers.Rules
                 var held = exit.State.Openers?.Top;
                 var properties = ImmutableDictionary.CreateBuilder<string, string?>();
                 properties[Keys.Depth] = string.Join(",", bad);
-                if (held?.Symbol != null && !held.IsNoMigrateBody)
+                if (held?.DocId != null && !held.IsNoMigrateBody)
                 {
-                    properties[Keys.ExitCall] = DocumentationCommentId.CreateDeclarationId(held.Symbol);
+                    properties[Keys.ExitCall] = held.DocId;
                     properties[Keys.OpenerStart] = held.Position.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
                 report(Diagnostic.Create(Descriptors.UnbalancedRegion, exit.Location, properties.ToImmutable(),
@@ -294,7 +296,7 @@ namespace AtomicContext.Analyzers.Rules
             foreach (var use in facts.PerCpuUses)
             {
                 if (use.State.IsUnreachable || use.State.Depths.Max - facts.Baseline > 0) continue;
-                report(Diagnostic.Create(Descriptors.PerCpuOutsideRegion, use.Location, Display.Name(use.Symbol),
+                report(Diagnostic.Create(Descriptors.PerCpuOutsideRegion, use.Location, use.Name,
                     use.IsNoMigrateMember ? "[NoMigrate]" : "per-CPU data"));
             }
         }

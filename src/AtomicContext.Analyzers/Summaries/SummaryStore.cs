@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
@@ -44,43 +45,116 @@ namespace AtomicContext.Analyzers.Summaries
 
         private readonly Compilation _compilation;
         private readonly FactsResolver _facts;
-        private readonly ConcurrentDictionary<IMethodSymbol, BodyFacts> _bodies = new ConcurrentDictionary<IMethodSymbol, BodyFacts>(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<IMethodSymbol, Summary> _summaries = new ConcurrentDictionary<IMethodSymbol, Summary>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, string?> _keys = new ConcurrentDictionary<IMethodSymbol, string?>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<string, BodyFacts> _bodies = new ConcurrentDictionary<string, BodyFacts>(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Summary> _summaries = new ConcurrentDictionary<string, Summary>(StringComparer.Ordinal);
+        private readonly Func<IMethodSymbol, string?> _keyOf;
+        private Dictionary<string, SyntaxTree>? _treesByPath;
         private readonly object _gate = new object();
 
         public SummaryStore(Compilation compilation, FactsResolver facts)
         {
             _compilation = compilation;
             _facts = facts;
+            _keyOf = KeyOf;
         }
 
         public FactsResolver Facts => _facts;
         public Compilation Compilation => _compilation;
+
+        // ------------------------------------------------------------------ keys
+
+        /// <summary>
+        /// How a method is named in facts and summaries: its documentation-comment ID, or, for a local
+        /// function or lambda (only ever called from its own tree), <c>~path@position</c>.
+        /// </summary>
+        public string? KeyOf(IMethodSymbol method)
+        {
+            method = (IMethodSymbol)FactsResolver.Normalize(method);
+            if (_keys.TryGetValue(method, out var known)) return known;
+            return _keys.GetOrAdd(method, ComputeKey(method));
+        }
+
+        private static string? ComputeKey(IMethodSymbol method)
+        {
+            bool local = method.MethodKind == MethodKind.LocalFunction || method.MethodKind == MethodKind.AnonymousFunction;
+            if (!local)
+            {
+                var id = BodyWalker.DocId(method);
+                if (!string.IsNullOrEmpty(id)) return id;
+            }
+            foreach (var location in method.Locations)
+            {
+                if (location.IsInSource && location.SourceTree != null)
+                    return "~" + location.SourceTree.FilePath + "@" + location.SourceSpan.Start.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return null;
+        }
+
+        /// <summary>The method a key names in this compilation (null when it names none).</summary>
+        private IMethodSymbol? Resolve(string key, CancellationToken ct)
+        {
+            if (!key.StartsWith("~", StringComparison.Ordinal))
+                return DocumentationCommentId.GetFirstSymbolForDeclarationId(key, _compilation) as IMethodSymbol;
+            int at = key.LastIndexOf('@');
+            if (at < 0 || !int.TryParse(key.Substring(at + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int position)) return null;
+            var path = key.Substring(1, at - 1);
+            var trees = _treesByPath;
+            if (trees is null)
+            {
+                trees = new Dictionary<string, SyntaxTree>(StringComparer.Ordinal);
+                foreach (var t in _compilation.SyntaxTrees)
+                {
+                    if (!trees.ContainsKey(t.FilePath)) trees.Add(t.FilePath, t);
+                }
+                _treesByPath = trees;
+            }
+            if (!trees.TryGetValue(path, out var tree)) return null;
+            var root = tree.GetRoot(ct);
+            if (position >= root.FullSpan.End) return null;
+#pragma warning disable RS1030 // Callee bodies in other trees are bound on demand; the driver's caching provider shares the model.
+            var model = _compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+            for (var node = root.FindToken(position).Parent; node != null; node = node.Parent)
+            {
+                ISymbol? symbol = node switch
+                {
+                    LocalFunctionStatementSyntax l => model.GetDeclaredSymbol(l, ct),
+                    AnonymousFunctionExpressionSyntax f => model.GetSymbolInfo(f, ct).Symbol,
+                    _ => null,
+                };
+                if (symbol is IMethodSymbol m && KeyOf(m) == key) return m;
+            }
+            return null;
+        }
 
         // ------------------------------------------------------------------ bodies
 
         /// <summary>The facts of a body the caller already holds bound (an operation block action): reused if known.</summary>
         public BodyFacts FactsFor(IMethodSymbol method, IOperation body, CancellationToken ct)
         {
-            method = Key(method);
-            if (_bodies.TryGetValue(method, out var known)) return known;
-            var facts = BodyWalker.Analyze(body, method, _facts, _compilation, ct);
-            var stored = _bodies.GetOrAdd(method, facts);
+            var key = KeyOf(method);
+            if (key is null) return Analyze(body, method, ct);
+            if (_bodies.TryGetValue(key, out var known)) return known;
+            var facts = Analyze(body, method, ct);
+            var stored = _bodies.GetOrAdd(key, facts);
             return ReferenceEquals(stored, facts) ? facts : stored;
         }
 
-        /// <summary>The facts of a method's body, binding it on demand; <see cref="BodyFacts.Empty"/> when it has none in source.</summary>
-        public BodyFacts FactsOf(IMethodSymbol method, CancellationToken ct)
-        {
-            method = Key(method);
-            if (_bodies.TryGetValue(method, out var known)) return known;
-            var body = FindBody(method, ct);
-            var facts = body is null ? BodyFacts.Empty : BodyWalker.Analyze(body, method, _facts, _compilation, ct);
-            facts.DropNested();
-            return _bodies.GetOrAdd(method, facts);
-        }
+        /// <summary>The facts of a body analysed once and not kept (a lambda, which nothing calls by name).</summary>
+        public BodyFacts Analyze(IOperation body, IMethodSymbol owner, CancellationToken ct) =>
+            BodyWalker.Analyze(body, owner, _facts, _compilation, _keyOf, ct);
 
-        public static IMethodSymbol Key(IMethodSymbol method) => (IMethodSymbol)FactsResolver.Normalize(method);
+        /// <summary>The facts of a method's body, binding it on demand; <see cref="BodyFacts.Empty"/> when it has none in source.</summary>
+        public BodyFacts FactsOf(string key, CancellationToken ct)
+        {
+            if (_bodies.TryGetValue(key, out var known)) return known;
+            var method = Resolve(key, ct);
+            var body = method is null ? null : FindBody(method, ct);
+            var facts = body is null ? BodyFacts.Empty : Analyze(body, method!, ct);
+            facts.DropNested();
+            return _bodies.GetOrAdd(key, facts);
+        }
 
         public static bool HasSourceBody(IMethodSymbol method)
         {
@@ -145,7 +219,7 @@ namespace AtomicContext.Analyzers.Summaries
                 return;
             }
             var facts = site.Facts;
-            if (facts.AssumeNoSleep || site.Method is null) return;
+            if (facts.AssumeNoSleep || site.Callee is null) return;
             if (facts.MightSleep)
             {
                 output.Add(new Contribution(0, SleepSource.Terminal, -1, -1, 0));
@@ -157,12 +231,12 @@ namespace AtomicContext.Analyzers.Summaries
                 terminal = true;
                 Condition(site, sleepIf.ParameterOrdinal, sleepIf.Mask, 0, SleepSource.Terminal, inRegion, output);
             }
-            if (terminal || !HasSourceBody(site.Method)) return;
+            if (terminal || !site.CalleeHasBody) return;
             Summary summary;
-            if (!_summaries.TryGetValue(site.Method, out summary!))
+            if (!_summaries.TryGetValue(site.Callee, out summary!))
             {
                 if (!computeMissing) return;
-                summary = SummaryOf(site.Method, ct);
+                summary = SummaryOf(site.Callee, ct);
             }
             if (summary.SleepDepth != Summary.Never)
                 output.Add(new Contribution(summary.SleepDepth, SleepSource.Body, -1, -1, 0));
@@ -194,54 +268,58 @@ namespace AtomicContext.Analyzers.Summaries
 
         public Summary SummaryOf(IMethodSymbol method, CancellationToken ct)
         {
-            method = Key(method);
-            if (_summaries.TryGetValue(method, out var known)) return known;
             if (!HasSourceBody(method)) return Summary.Nothing;
+            var key = KeyOf(method);
+            return key is null ? Summary.Nothing : SummaryOf(key, ct);
+        }
+
+        public Summary SummaryOf(string key, CancellationToken ct)
+        {
+            if (_summaries.TryGetValue(key, out var known)) return known;
             lock (_gate)
             {
-                if (_summaries.TryGetValue(method, out known)) return known;
-                Solve(method, ct);
-                return _summaries.TryGetValue(method, out known) ? known : Summary.Nothing;
+                if (_summaries.TryGetValue(key, out known)) return known;
+                Solve(key, ct);
+                return _summaries.TryGetValue(key, out known) ? known : Summary.Nothing;
             }
         }
 
         private sealed class Node
         {
-            public Node(IMethodSymbol method, BodyFacts facts, int index)
+            public Node(string method, BodyFacts facts, int index)
             {
                 Method = method;
                 Facts = facts;
                 Index = index;
                 LowLink = index;
-                Successors = new List<IMethodSymbol>();
-                var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+                Successors = new List<string>();
+                var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var site in facts.Calls)
                 {
-                    var m = site.Method;
-                    if (m is null || site.Facts.MightSleep || site.Facts.AssumeNoSleep || !site.Facts.SleepIfs.IsEmpty) continue;
-                    if (!HasSourceBody(m)) continue;
+                    var m = site.Callee;
+                    if (m is null || !site.CalleeHasBody || site.Facts.MightSleep || site.Facts.AssumeNoSleep || !site.Facts.SleepIfs.IsEmpty) continue;
                     if (seen.Add(m)) Successors.Add(m);
                 }
             }
 
-            public IMethodSymbol Method { get; }
+            public string Method { get; }
             public BodyFacts Facts { get; }
             public int Index { get; }
             public int LowLink { get; set; }
             public bool OnStack { get; set; }
-            public List<IMethodSymbol> Successors { get; }
+            public List<string> Successors { get; }
             public int Next { get; set; }
         }
 
         /// <summary>Tarjan's strongly connected components with an explicit stack; each component solved to a fixpoint.</summary>
-        private void Solve(IMethodSymbol root, CancellationToken ct)
+        private void Solve(string root, CancellationToken ct)
         {
-            var nodes = new Dictionary<IMethodSymbol, Node>(SymbolEqualityComparer.Default);
+            var nodes = new Dictionary<string, Node>(StringComparer.Ordinal);
             var tarjanStack = new Stack<Node>();
             var callStack = new Stack<Node>();
             int index = 0;
 
-            Node Open(IMethodSymbol m)
+            Node Open(string m)
             {
                 var node = new Node(m, FactsOf(m, ct), index++);
                 nodes.Add(m, node);
@@ -297,9 +375,9 @@ namespace AtomicContext.Analyzers.Summaries
             // A stable order (by source position, not by discovery), so witnesses do not depend on which
             // method happened to be analysed first.
             component.Sort(CompareBySource);
-            var current = new Dictionary<IMethodSymbol, Summary>(SymbolEqualityComparer.Default);
+            var current = new Dictionary<string, Summary>(StringComparer.Ordinal);
             foreach (var n in component) current[n.Method] = Summary.Nothing;
-            bool cyclic = component.Count > 1 || component[0].Successors.Exists(s => SymbolEqualityComparer.Default.Equals(s, component[0].Method));
+            bool cyclic = component.Count > 1 || component[0].Successors.Exists(s => s == component[0].Method);
             var scratch = new List<Contribution>();
 
             for (int iteration = 0; iteration < MaxSccIterations; iteration++)
@@ -323,17 +401,17 @@ namespace AtomicContext.Analyzers.Summaries
 
         private static int CompareBySource(Node a, Node b)
         {
-            var la = a.Method.Locations.Length > 0 ? a.Method.Locations[0] : Location.None;
-            var lb = b.Method.Locations.Length > 0 ? b.Method.Locations[0] : Location.None;
+            var la = a.Facts.OwnerLocation ?? Location.None;
+            var lb = b.Facts.OwnerLocation ?? Location.None;
             int c = string.CompareOrdinal(la.SourceTree?.FilePath, lb.SourceTree?.FilePath);
             if (c != 0) return c;
             c = la.SourceSpan.Start.CompareTo(lb.SourceSpan.Start);
             if (c != 0) return c;
-            return string.CompareOrdinal(a.Method.Name, b.Method.Name);
+            return string.CompareOrdinal(a.Method, b.Method);
         }
 
         /// <summary>One evaluation of a body against the summaries known so far (component members from <paramref name="current"/>).</summary>
-        private Summary Evaluate(Node node, Dictionary<IMethodSymbol, Summary> current, List<Contribution> scratch, CancellationToken ct)
+        private Summary Evaluate(Node node, Dictionary<string, Summary> current, List<Contribution> scratch, CancellationToken ct)
         {
             int best = Summary.Never;
             Witness? witness = null;
@@ -374,9 +452,9 @@ namespace AtomicContext.Analyzers.Summaries
             return new Summary(best, witness, conditions);
         }
 
-        private void ContributionsWithin(CallSite site, bool inRegion, Dictionary<IMethodSymbol, Summary> current, List<Contribution> output, CancellationToken ct)
+        private void ContributionsWithin(CallSite site, bool inRegion, Dictionary<string, Summary> current, List<Contribution> output, CancellationToken ct)
         {
-            if (site.Method != null && current.TryGetValue(site.Method, out var member)
+            if (site.Callee != null && current.TryGetValue(site.Callee, out var member)
                 && !site.Facts.MightSleep && !site.Facts.AssumeNoSleep && site.Facts.SleepIfs.IsEmpty)
             {
                 if (member.SleepDepth != Summary.Never)
@@ -398,10 +476,10 @@ namespace AtomicContext.Analyzers.Summaries
         /// to an already settled member — at its highest depth where one exists, else at the highest
         /// depth such a call gives (the summary's depth stays what the fixpoint found).
         /// </summary>
-        private Dictionary<IMethodSymbol, Summary> AcyclicWitnesses(List<Node> component, Dictionary<IMethodSymbol, Summary> solved, List<Contribution> scratch, CancellationToken ct)
+        private Dictionary<string, Summary> AcyclicWitnesses(List<Node> component, Dictionary<string, Summary> solved, List<Contribution> scratch, CancellationToken ct)
         {
-            var settled = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-            var result = new Dictionary<IMethodSymbol, Summary>(solved, SymbolEqualityComparer.Default);
+            var settled = new HashSet<string>(StringComparer.Ordinal);
+            var result = new Dictionary<string, Summary>(solved, StringComparer.Ordinal);
             foreach (var n in component)
             {
                 if (solved[n.Method].SleepDepth == Summary.Never) settled.Add(n.Method);
@@ -436,7 +514,7 @@ namespace AtomicContext.Analyzers.Summaries
         }
 
         /// <summary>The deepest unconditional sleep of a member through a sleeper, an outside method or a settled member.</summary>
-        private (int Depth, Witness? Witness) BestSettledWitness(Node node, Dictionary<IMethodSymbol, Summary> solved, HashSet<IMethodSymbol> settled, List<Contribution> scratch, CancellationToken ct)
+        private (int Depth, Witness? Witness) BestSettledWitness(Node node, Dictionary<string, Summary> solved, HashSet<string> settled, List<Contribution> scratch, CancellationToken ct)
         {
             int best = Summary.Never;
             Witness? witness = null;
@@ -444,7 +522,7 @@ namespace AtomicContext.Analyzers.Summaries
             foreach (var site in facts.Calls)
             {
                 if (site.State.IsUnreachable) continue;
-                bool acceptable = site.Method is null || !solved.ContainsKey(site.Method) || settled.Contains(site.Method)
+                bool acceptable = site.Callee is null || !solved.ContainsKey(site.Callee) || settled.Contains(site.Callee)
                     || site.Facts.MightSleep || !site.Facts.SleepIfs.IsEmpty;
                 if (!acceptable) continue;
                 int rel = site.State.Depths.Max - facts.Baseline;
@@ -487,9 +565,9 @@ namespace AtomicContext.Analyzers.Summaries
             var source = contribution.Source;
             int parameter = contribution.CalleeParameter;
             var current = site;
-            while (source != SleepSource.Terminal && current.Method != null && hops.Count < maxHops)
+            while (source != SleepSource.Terminal && current.Callee != null && hops.Count < maxHops)
             {
-                if (!_summaries.TryGetValue(current.Method, out var summary)) break;
+                if (!_summaries.TryGetValue(current.Callee, out var summary)) break;
                 Witness? w = source == SleepSource.Body ? summary.Witness
                     : summary.Conditions != null && summary.Conditions.TryGetValue(parameter, out var condition) ? condition.Witness : null;
                 if (w is null || !visited.Add(w.Site)) break;
@@ -501,7 +579,6 @@ namespace AtomicContext.Analyzers.Summaries
             return hops;
         }
 
-        public static string SiteName(CallSite site) =>
-            site.Kind == CallKind.Lock ? "lock (Monitor.Enter)" : Display.Name(site.Target ?? site.Method!);
+        public static string SiteName(CallSite site) => site.Name;
     }
 }
