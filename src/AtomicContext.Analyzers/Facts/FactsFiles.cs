@@ -46,11 +46,15 @@ namespace AtomicContext.Analyzers.Facts
         public static readonly FactsFiles Empty = new FactsFiles(
             ImmutableDictionary.Create<ISymbol, Fact>(SymbolEqualityComparer.Default), ImmutableArray<FactsFileProblem>.Empty);
 
-        private FactsFiles(ImmutableDictionary<ISymbol, Fact> facts, ImmutableArray<FactsFileProblem> problems)
+        private FactsFiles(ImmutableDictionary<ISymbol, Fact> facts, ImmutableArray<FactsFileProblem> problems, ulong print = 0)
         {
             Facts = facts;
             Problems = problems;
+            Print = print;
         }
+
+        /// <summary>A hash of the files' text: facts computed under other files must not be reused.</summary>
+        public ulong Print { get; }
 
         public ImmutableDictionary<ISymbol, Fact> Facts { get; }
         public ImmutableArray<FactsFileProblem> Problems { get; }
@@ -59,6 +63,7 @@ namespace AtomicContext.Analyzers.Facts
         {
             ImmutableDictionary<ISymbol, Fact>.Builder? facts = null;
             ImmutableArray<FactsFileProblem>.Builder? problems = null;
+            ulong print = 0;
             foreach (var file in files)
             {
                 string name = Path.GetFileName(file.Path);
@@ -68,6 +73,8 @@ namespace AtomicContext.Analyzers.Facts
                 facts ??= ImmutableDictionary.CreateBuilder<ISymbol, Fact>(SymbolEqualityComparer.Default);
                 problems ??= ImmutableArray.CreateBuilder<FactsFileProblem>();
                 SourceText? text = file.GetText(ct);
+                print = Summaries.SharedFacts.Fnv.Mix(print, Summaries.SharedFacts.Fnv.Text(file.Path));
+                if (text != null) print = Summaries.SharedFacts.Fnv.Mix(print, Summaries.SharedFacts.Fnv.Text(text.ToString()));
                 if (text is null)
                 {
                     problems.Add(new FactsFileProblem(Location.None, $"{name} could not be read"));
@@ -113,7 +120,7 @@ namespace AtomicContext.Analyzers.Facts
                 }
             }
             if (facts is null) return Empty;
-            return new FactsFiles(facts.ToImmutable(), problems!.ToImmutable());
+            return new FactsFiles(facts.ToImmutable(), problems!.ToImmutable(), print);
         }
 
         private static FactsFileProblem Problem(AdditionalText file, SourceText text, TextLine line, string message) =>

@@ -156,6 +156,15 @@ namespace AtomicContext.Analyzers.Flow
         public IReadOnlyList<IOperation> Nested { get; private set; }
 
         /// <summary>Forgets the nested bodies, so cached facts do not keep operation trees alive.</summary>
+        /// <summary>The same facts without the nested bodies (operation trees): what may be kept across compilations.</summary>
+        internal BodyFacts WithoutNested()
+        {
+            if (Nested.Count == 0) return this;
+            var copy = new BodyFacts(Owner, OwnerLocation, Baseline, IsNoMigrate, (List<CallSite>)Calls, (List<ExitPoint>)Exits, (List<SuspendSite>)Suspends, (List<PerCpuUse>)PerCpuUses, HasRegionCalls, AllRegionCallsConditional, Failed, nested: null);
+            copy.NestedDropped = true;
+            return copy;
+        }
+
         internal void DropNested()
         {
             if (Nested.Count > 0) NestedDropped = true;

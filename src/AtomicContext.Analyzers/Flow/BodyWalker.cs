@@ -98,6 +98,12 @@ namespace AtomicContext.Analyzers.Flow
                 RecordExit(closing.Node, closing.Location, end, isEnd: true);
             }
 
+            // The facts keep depths and openers only: the assumptions name locals of this compilation.
+            foreach (var c in _calls.Values) c.State = c.State.Flatten();
+            foreach (var e in _exits.Values) e.State = e.State.Flatten();
+            foreach (var w in _suspends.Values) w.State = w.State.Flatten();
+            foreach (var u in _perCpu.Values) u.State = u.State.Flatten();
+
             var calls = new List<CallSite>(_calls.Values);
             calls.Sort((a, b) => a.Position.CompareTo(b.Position));
             var exits = new List<ExitPoint>(_exits.Values);

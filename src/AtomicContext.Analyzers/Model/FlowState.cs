@@ -285,6 +285,13 @@ namespace AtomicContext.Analyzers.Model
             return (Make(t), Make(f));
         }
 
+        /// <summary>One path class without assumptions: what the facts keep once a body's analysis is done.</summary>
+        public FlowState Flatten()
+        {
+            if (_facets is null || (_facets.Length == 1 && _facets[0].Assumptions.Length == 0)) return this;
+            return new FlowState(Depths, Openers);
+        }
+
         public bool SameAs(FlowState other)
         {
             if (_facets is null || other._facets is null) return _facets is null && other._facets is null;

@@ -42,6 +42,9 @@ namespace AtomicContext.Analyzers.Rules
         /// <summary>Test hook: told of every exception an analysis callback swallowed (an analyzer never crashes the build).</summary>
         internal static Action<Exception>? FailureObserver;
 
+        /// <summary>Test hook: told of each compilation's store (to count the bodies it walked).</summary>
+        internal static Action<SummaryStore>? StoreObserver;
+
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             Descriptors.SleepInRegion,
             Descriptors.UnbalancedRegion,
@@ -70,7 +73,8 @@ namespace AtomicContext.Analyzers.Rules
                 FailureObserver?.Invoke(ex);
                 files = FactsFiles.Empty;
             }
-            var store = new SummaryStore(context.Compilation, new FactsResolver(files));
+            var store = new SummaryStore(context.Compilation, new FactsResolver(files), files.Print);
+            StoreObserver?.Invoke(store);
             context.RegisterOperationBlockAction(c => Guard(() => AnalyzeBlock(c, store), c.CancellationToken));
             bool overrides = IsConfiguredOn(context.Compilation, Descriptors.OverrideSleeps, context.CancellationToken);
             context.RegisterSymbolAction(c => Guard(() => AnalyzeMethod(c, store, overrides), c.CancellationToken), SymbolKind.Method);

@@ -52,12 +52,21 @@ namespace AtomicContext.Analyzers.Summaries
         private Dictionary<string, SyntaxTree>? _treesByPath;
         private readonly object _gate = new object();
 
-        public SummaryStore(Compilation compilation, FactsResolver facts)
+        private readonly Lazy<ulong> _environment;
+
+        /// <param name="factsFilesPrint">A hash of the additional files that give facts (part of the environment print).</param>
+        public SummaryStore(Compilation compilation, FactsResolver facts, ulong factsFilesPrint = 0)
         {
             _compilation = compilation;
             _facts = facts;
             _keyOf = KeyOf;
+            _environment = new Lazy<ulong>(() => SharedFacts.Environment(compilation, factsFilesPrint, CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
         }
+
+        /// <summary>How many bodies this store walked (the rest came from facts kept across compilations).</summary>
+        public int BodiesWalked => _walked;
+
+        private int _walked;
 
         public FactsResolver Facts => _facts;
         public Compilation Compilation => _compilation;
@@ -136,24 +145,46 @@ namespace AtomicContext.Analyzers.Summaries
             var key = KeyOf(method);
             if (key is null) return Analyze(body, method, ct);
             if (_bodies.TryGetValue(key, out var known)) return known;
-            var facts = Analyze(body, method, ct);
+            var tree = body.Syntax.SyntaxTree;
+            var facts = SharedFacts.Get(tree, _environment.Value, key);
+            if (facts is null)
+            {
+                facts = Analyze(body, method, ct);
+                SharedFacts.Put(tree, _environment.Value, key, facts);
+            }
             var stored = _bodies.GetOrAdd(key, facts);
             return ReferenceEquals(stored, facts) ? facts : stored;
         }
 
         /// <summary>The facts of a body analysed once and not kept (a lambda, which nothing calls by name).</summary>
-        public BodyFacts Analyze(IOperation body, IMethodSymbol owner, CancellationToken ct) =>
-            BodyWalker.Analyze(body, owner, _facts, _compilation, _keyOf, ct);
+        public BodyFacts Analyze(IOperation body, IMethodSymbol owner, CancellationToken ct)
+        {
+            Interlocked.Increment(ref _walked);
+            return BodyWalker.Analyze(body, owner, _facts, _compilation, _keyOf, ct);
+        }
 
         /// <summary>The facts of a method's body, binding it on demand; <see cref="BodyFacts.Empty"/> when it has none in source.</summary>
         public BodyFacts FactsOf(string key, CancellationToken ct)
         {
             if (_bodies.TryGetValue(key, out var known)) return known;
             var method = Resolve(key, ct);
-            var body = method is null ? null : FindBody(method, ct);
-            var facts = body is null ? BodyFacts.Empty : Analyze(body, method!, ct);
-            facts.DropNested();
-            return _bodies.GetOrAdd(key, facts);
+            var syntax = method is null ? null : FindBodySyntax(method, ct);
+            BodyFacts? facts = null;
+            if (syntax != null)
+            {
+                facts = SharedFacts.Get(syntax.SyntaxTree, _environment.Value, key);
+                if (facts is null)
+                {
+                    var body = Bind(syntax, ct);
+                    if (body != null)
+                    {
+                        facts = Analyze(body, method!, ct);
+                        facts.DropNested();
+                        SharedFacts.Put(syntax.SyntaxTree, _environment.Value, key, facts);
+                    }
+                }
+            }
+            return _bodies.GetOrAdd(key, facts ?? BodyFacts.Empty);
         }
 
         public static bool HasSourceBody(IMethodSymbol method)
@@ -175,7 +206,8 @@ namespace AtomicContext.Analyzers.Summaries
             return false;
         }
 
-        private IOperation? FindBody(IMethodSymbol method, CancellationToken ct)
+        /// <summary>The declaration whose body runs for a method, found without binding anything.</summary>
+        private static SyntaxNode? FindBodySyntax(IMethodSymbol method, CancellationToken ct)
         {
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
@@ -189,16 +221,20 @@ namespace AtomicContext.Analyzers.Summaries
                     AnonymousFunctionExpressionSyntax => true,
                     _ => false,
                 };
-                if (!hasBody) continue;
-#pragma warning disable RS1030 // Callee bodies in other trees are bound on demand; the driver's caching provider shares the model.
-                var model = _compilation.GetSemanticModel(node.SyntaxTree);
-#pragma warning restore RS1030
-                var op = model.GetOperation(node, ct);
-                if (op is ILocalFunctionOperation localFunction) return localFunction.Body ?? localFunction.IgnoredBody;
-                if (op is IAnonymousFunctionOperation lambda) return lambda.Body;
-                if (op != null) return op;
+                if (hasBody) return node;
             }
             return null;
+        }
+
+        private IOperation? Bind(SyntaxNode node, CancellationToken ct)
+        {
+#pragma warning disable RS1030 // Callee bodies in other trees are bound on demand; the driver's caching provider shares the model.
+            var model = _compilation.GetSemanticModel(node.SyntaxTree);
+#pragma warning restore RS1030
+            var op = model.GetOperation(node, ct);
+            if (op is ILocalFunctionOperation localFunction) return localFunction.Body ?? localFunction.IgnoredBody;
+            if (op is IAnonymousFunctionOperation lambda) return lambda.Body;
+            return op;
         }
 
         // ------------------------------------------------------------------ evaluating a call site

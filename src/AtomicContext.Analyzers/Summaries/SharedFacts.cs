@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using AtomicContext.Analyzers.Flow;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace AtomicContext.Analyzers.Summaries
+{
+    /// <summary>
+    /// Body facts reused across compilations (an IDE makes a new compilation at every keystroke).
+    /// <para>
+    /// What is reused: the facts of one body (its calls with the region depths that reach them, its exits,
+    /// awaits and per-CPU uses), computed by binding that body. They are kept beside the body's own
+    /// <see cref="SyntaxTree"/> (weakly: they die with the tree) and carry no symbol, so no compilation is
+    /// kept alive.
+    /// </para>
+    /// <para>
+    /// Why it stays correct: a body's binding depends only on the body itself and on the declarations it
+    /// can see (every tree's types, members, signatures, attributes, constants; the references; the
+    /// options; the analyzer's additional files), never on other bodies. Facts are reused only for the
+    /// same tree object (same text) under the same <em>environment print</em> — a hash of all of that,
+    /// with every method, accessor and lambda body left out. An edit inside a body changes one tree: the
+    /// facts of that tree's bodies are recomputed, every other tree's are reused. An edit to any
+    /// declaration changes the print: nothing is reused. Summaries are never reused; they are recomputed
+    /// from the facts in every compilation, which costs no binding.
+    /// </para>
+    /// </summary>
+    internal static class SharedFacts
+    {
+        private sealed class TreeCache
+        {
+            public TreeCache(ulong environment) => Environment = environment;
+
+            public ulong Environment { get; }
+            public ConcurrentDictionary<string, BodyFacts> Bodies { get; } = new ConcurrentDictionary<string, BodyFacts>(StringComparer.Ordinal);
+        }
+
+        private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<TreeCache?>> Caches = new ConditionalWeakTable<SyntaxTree, StrongBox<TreeCache?>>();
+        private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<ulong>> TreePrints = new ConditionalWeakTable<SyntaxTree, StrongBox<ulong>>();
+
+        public static BodyFacts? Get(SyntaxTree tree, ulong environment, string key)
+        {
+            if (!Caches.TryGetValue(tree, out var box)) return null;
+            var cache = Volatile.Read(ref box.Value);
+            if (cache is null || cache.Environment != environment) return null;
+            return cache.Bodies.TryGetValue(key, out var facts) ? facts : null;
+        }
+
+        public static void Put(SyntaxTree tree, ulong environment, string key, BodyFacts facts)
+        {
+            if (facts.Failed) return;
+            var box = Caches.GetValue(tree, _ => new StrongBox<TreeCache?>());
+            var cache = Volatile.Read(ref box.Value);
+            if (cache is null || cache.Environment != environment)
+            {
+                var fresh = new TreeCache(environment);
+                var seen = Interlocked.CompareExchange(ref box.Value, fresh, cache);
+                cache = ReferenceEquals(seen, cache) ? fresh : seen;
+                if (cache is null || cache.Environment != environment) return;
+            }
+            cache.Bodies[key] = facts.WithoutNested();
+        }
+
+        /// <summary>The environment print of a compilation: every tree's declarations, the references, the options, the facts files.</summary>
+        public static ulong Environment(Compilation compilation, ulong factsFilesPrint, CancellationToken ct)
+        {
+            ulong h = Fnv.Offset;
+            h = Fnv.Mix(h, (ulong)compilation.Options.GetHashCode());
+            h = Fnv.Mix(h, factsFilesPrint);
+            foreach (var reference in compilation.References)
+            {
+                h = Fnv.Mix(h, (ulong)RuntimeHelpers.GetHashCode(reference));
+                h = Fnv.Mix(h, Fnv.Text(reference.Display));
+            }
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                h = Fnv.Mix(h, Fnv.Text(tree.FilePath));
+                h = Fnv.Mix(h, TreePrint(tree, ct));
+            }
+            return h;
+        }
+
+        /// <summary>A hash of a tree's declarations: every token except those inside bodies (cached per tree).</summary>
+        public static ulong TreePrint(SyntaxTree tree, CancellationToken ct)
+        {
+            if (TreePrints.TryGetValue(tree, out var known)) return known.Value;
+            ulong h = Fnv.Offset;
+            var root = tree.GetRoot(ct);
+            foreach (var item in root.DescendantNodesAndTokens(n => !IsBody(n)))
+            {
+                if (item.IsToken)
+                {
+                    var token = item.AsToken();
+                    h = Fnv.Mix(h, (ulong)token.RawKind);
+                    h = Fnv.Mix(h, Fnv.Text(token.ValueText));
+                }
+                else if (item.AsNode() is { } node && IsBody(node))
+                {
+                    // A body's presence is a declaration fact (abstract or not); its content is not.
+                    h = Fnv.Mix(h, (ulong)node.RawKind + 0x9E3779B97F4A7C15UL);
+                }
+            }
+            return TreePrints.GetValue(tree, _ => new StrongBox<ulong>(h)).Value;
+        }
+
+        private static bool IsBody(SyntaxNode node) => node switch
+        {
+            BlockSyntax b => b.Parent is BaseMethodDeclarationSyntax || b.Parent is AccessorDeclarationSyntax,
+            ArrowExpressionClauseSyntax a => a.Parent is BaseMethodDeclarationSyntax || a.Parent is AccessorDeclarationSyntax
+                || a.Parent is PropertyDeclarationSyntax || a.Parent is IndexerDeclarationSyntax,
+            GlobalStatementSyntax => true,
+            _ => false,
+        };
+
+        /// <summary>FNV-1a over 64 bits, byte by byte of each mixed value.</summary>
+        internal static class Fnv
+        {
+            public const ulong Offset = 14695981039346656037UL;
+            private const ulong Prime = 1099511628211UL;
+
+            public static ulong Mix(ulong h, ulong value)
+            {
+                for (int i = 0; i < 8; i++)
+                {
+                    h ^= (value >> (8 * i)) & 0xFF;
+                    h *= Prime;
+                }
+                return h;
+            }
+
+            public static ulong Text(string? text)
+            {
+                ulong h = Offset;
+                if (text is null) return h;
+                foreach (char c in text)
+                {
+                    h ^= c;
+                    h *= Prime;
+                }
+                return Mix(h, (ulong)text.Length);
+            }
+        }
+    }
+}
