@@ -53,7 +53,7 @@ namespace AtomicContextAnalyzers.Benchmarks
             MaxRounds = 3,
             RoundBudget = TimeSpan.FromSeconds(100),
             DocumentSamples = 10,
-            DocumentBudget = TimeSpan.FromSeconds(35),
+            DocumentBudget = TimeSpan.FromSeconds(40),
             MemoryScale = 1,
             TelemetryRepeats = 3,
             TotalBudget = TimeSpan.FromSeconds(230),
