@@ -40,6 +40,46 @@ namespace AtomicContext.Analyzers.Summaries
         private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<TreeCache?>> Caches = new ConditionalWeakTable<SyntaxTree, StrongBox<TreeCache?>>();
         private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<ulong>> TreePrints = new ConditionalWeakTable<SyntaxTree, StrongBox<ulong>>();
 
+        /// <summary>
+        /// Where each method's body was last seen, per environment print (the few latest): a method whose
+        /// tree is unchanged is found without resolving its symbol. Weak: it keeps no tree alive.
+        /// </summary>
+        private sealed class KeyIndex
+        {
+            public KeyIndex(ulong environment) => Environment = environment;
+
+            public ulong Environment { get; }
+            public ConcurrentDictionary<string, WeakReference<SyntaxTree>> Trees { get; } = new ConcurrentDictionary<string, WeakReference<SyntaxTree>>(StringComparer.Ordinal);
+        }
+
+        private const int IndexesKept = 4;
+        private static readonly KeyIndex?[] Indexes = new KeyIndex?[IndexesKept];
+        private static int _nextIndex;
+
+        private static KeyIndex? IndexFor(ulong environment, bool create)
+        {
+            lock (Indexes)
+            {
+                foreach (var index in Indexes)
+                {
+                    if (index != null && index.Environment == environment) return index;
+                }
+                if (!create) return null;
+                var fresh = new KeyIndex(environment);
+                Indexes[_nextIndex] = fresh;
+                _nextIndex = (_nextIndex + 1) % IndexesKept;
+                return fresh;
+            }
+        }
+
+        /// <summary>The tree that held the body of <paramref name="key"/> under this environment, if it is still alive.</summary>
+        public static SyntaxTree? TreeOf(ulong environment, string key)
+        {
+            var index = IndexFor(environment, create: false);
+            if (index is null || !index.Trees.TryGetValue(key, out var weak)) return null;
+            return weak.TryGetTarget(out var tree) ? tree : null;
+        }
+
         public static BodyFacts? Get(SyntaxTree tree, ulong environment, string key)
         {
             if (!Caches.TryGetValue(tree, out var box)) return null;
@@ -61,6 +101,7 @@ namespace AtomicContext.Analyzers.Summaries
                 if (cache is null || cache.Environment != environment) return;
             }
             cache.Bodies[key] = facts.WithoutNested();
+            IndexFor(environment, create: true)!.Trees[key] = new WeakReference<SyntaxTree>(tree);
         }
 
         /// <summary>The environment print of a compilation: every tree's declarations, the references, the options, the facts files.</summary>

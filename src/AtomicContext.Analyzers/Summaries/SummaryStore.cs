@@ -50,6 +50,15 @@ namespace AtomicContext.Analyzers.Summaries
         private readonly ConcurrentDictionary<string, Summary> _summaries = new ConcurrentDictionary<string, Summary>(StringComparer.Ordinal);
         private readonly Func<IMethodSymbol, string?> _keyOf;
         private Dictionary<string, SyntaxTree>? _treesByPath;
+        private HashSet<SyntaxTree>? _trees;
+
+        private HashSet<SyntaxTree> Trees()
+        {
+            var trees = Volatile.Read(ref _trees);
+            if (trees != null) return trees;
+            trees = new HashSet<SyntaxTree>(_compilation.SyntaxTrees);
+            return Interlocked.CompareExchange(ref _trees, trees, null) ?? trees;
+        }
         private readonly object _gate = new object();
 
         private readonly Lazy<ulong> _environment;
@@ -167,6 +176,10 @@ namespace AtomicContext.Analyzers.Summaries
         public BodyFacts FactsOf(string key, CancellationToken ct)
         {
             if (_bodies.TryGetValue(key, out var known)) return known;
+            // A body kept from an earlier compilation, in a tree this one still has: no symbol, no binding.
+            var keptTree = SharedFacts.TreeOf(_environment.Value, key);
+            if (keptTree != null && Trees().Contains(keptTree) && SharedFacts.Get(keptTree, _environment.Value, key) is { } kept)
+                return _bodies.GetOrAdd(key, kept);
             var method = Resolve(key, ct);
             var syntax = method is null ? null : FindBodySyntax(method, ct);
             BodyFacts? facts = null;
