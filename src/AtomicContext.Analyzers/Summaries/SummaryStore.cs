@@ -325,11 +325,38 @@ namespace AtomicContext.Analyzers.Summaries
         public Summary SummaryOf(string key, CancellationToken ct)
         {
             if (_summaries.TryGetValue(key, out var known)) return known;
+            // Bind what the summary needs outside the lock (other threads keep analysing), then solve
+            // the components under it, which binds nothing more.
+            BindReachable(key, ct);
             lock (_gate)
             {
                 if (_summaries.TryGetValue(key, out known)) return known;
                 Solve(key, ct);
                 return _summaries.TryGetValue(key, out known) ? known : Summary.Nothing;
+            }
+        }
+
+        /// <summary>A call whose callee's summary counts: a source body that is not itself a declared sleeper or cut.</summary>
+        private static bool IsSummaryEdge(CallSite site) =>
+            site.Callee != null && site.CalleeHasBody && !site.Facts.MightSleep && !site.Facts.AssumeNoSleep && site.Facts.SleepIfs.IsEmpty;
+
+        /// <summary>The facts of every body reachable from <paramref name="root"/> whose summary is not known yet.</summary>
+        private void BindReachable(string root, CancellationToken ct)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal) { root };
+            var pending = new Stack<string>();
+            pending.Push(root);
+            while (pending.Count > 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                var facts = FactsOf(pending.Pop(), ct);
+                foreach (var site in facts.Calls)
+                {
+                    if (!IsSummaryEdge(site)) continue;
+                    var m = site.Callee!;
+                    if (_summaries.ContainsKey(m) || !seen.Add(m)) continue;
+                    pending.Push(m);
+                }
             }
         }
 
@@ -345,9 +372,7 @@ namespace AtomicContext.Analyzers.Summaries
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var site in facts.Calls)
                 {
-                    var m = site.Callee;
-                    if (m is null || !site.CalleeHasBody || site.Facts.MightSleep || site.Facts.AssumeNoSleep || !site.Facts.SleepIfs.IsEmpty) continue;
-                    if (seen.Add(m)) Successors.Add(m);
+                    if (IsSummaryEdge(site) && seen.Add(site.Callee!)) Successors.Add(site.Callee!);
                 }
             }
 
