@@ -454,23 +454,56 @@ namespace AtomicContext.Analyzers.Summaries
             bool cyclic = component.Count > 1 || component[0].Successors.Exists(s => s == component[0].Method);
             var scratch = new List<Contribution>();
 
-            for (int iteration = 0; iteration < MaxSccIterations; iteration++)
+            if (!cyclic)
             {
-                bool changed = false;
-                foreach (var n in component)
+                current[component[0].Method] = Evaluate(component[0], current, scratch, ct);
+            }
+            else
+            {
+                // A worklist over the component: a member is evaluated again only when a callee of it in
+                // the component changed. Summaries only grow in a finite lattice, so this ends; the bound
+                // is a guard.
+                var callers = Callers(component);
+                var queue = new Queue<Node>(component);
+                var queued = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var n in component) queued.Add(n.Method);
+                long budget = (long)component.Count * MaxSccIterations;
+                while (queue.Count > 0 && budget-- > 0)
                 {
+                    ct.ThrowIfCancellationRequested();
+                    var n = queue.Dequeue();
+                    queued.Remove(n.Method);
                     var next = Evaluate(n, current, scratch, ct);
-                    if (!next.SameLattice(current[n.Method]))
+                    if (next.SameLattice(current[n.Method])) continue;
+                    current[n.Method] = next;
+                    if (!callers.TryGetValue(n.Method, out var list)) continue;
+                    foreach (var caller in list)
                     {
-                        current[n.Method] = next;
-                        changed = true;
+                        if (queued.Add(caller.Method)) queue.Enqueue(caller);
                     }
                 }
-                if (!cyclic || !changed) break;
             }
 
             if (cyclic) current = AcyclicWitnesses(component, current, scratch, ct);
             foreach (var pair in current) _summaries[pair.Key] = pair.Value;
+        }
+
+        /// <summary>For each member of a component, the members of it that call it.</summary>
+        private static Dictionary<string, List<Node>> Callers(List<Node> component)
+        {
+            var members = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var n in component) members.Add(n.Method);
+            var callers = new Dictionary<string, List<Node>>(StringComparer.Ordinal);
+            foreach (var n in component)
+            {
+                foreach (var callee in n.Successors)
+                {
+                    if (!members.Contains(callee)) continue;
+                    if (!callers.TryGetValue(callee, out var list)) callers[callee] = list = new List<Node>();
+                    list.Add(n);
+                }
+            }
+            return callers;
         }
 
         private static int CompareBySource(Node a, Node b)
@@ -554,31 +587,50 @@ namespace AtomicContext.Analyzers.Summaries
         {
             var settled = new HashSet<string>(StringComparer.Ordinal);
             var result = new Dictionary<string, Summary>(solved, StringComparer.Ordinal);
+            var callers = Callers(component);
+            var candidates = new Queue<Node>();
+            var queued = new HashSet<string>(StringComparer.Ordinal);
             foreach (var n in component)
             {
                 if (solved[n.Method].SleepDepth == Summary.Never) settled.Add(n.Method);
+                else if (queued.Add(n.Method)) candidates.Enqueue(n);
             }
+
+            void Settle(Node n, Witness w)
+            {
+                var old = solved[n.Method];
+                result[n.Method] = new Summary(old.SleepDepth, w, old.Conditions);
+                settled.Add(n.Method);
+                if (!callers.TryGetValue(n.Method, out var list)) return;
+                foreach (var caller in list)
+                {
+                    if (!settled.Contains(caller.Method) && queued.Add(caller.Method)) candidates.Enqueue(caller);
+                }
+            }
+
             while (settled.Count < component.Count)
             {
-                bool progress = false;
-                foreach (var n in component)
+                // Settle at the highest depth, through sleepers, outside methods or settled members; a
+                // member is looked at again only when one of its callees was settled.
+                while (candidates.Count > 0)
                 {
+                    ct.ThrowIfCancellationRequested();
+                    var n = candidates.Dequeue();
+                    queued.Remove(n.Method);
                     if (settled.Contains(n.Method)) continue;
                     var (depth, w) = BestSettledWitness(n, solved, settled, scratch, ct);
-                    if (w is null || depth != solved[n.Method].SleepDepth) continue;
-                    result[n.Method] = new Summary(solved[n.Method].SleepDepth, w, solved[n.Method].Conditions);
-                    settled.Add(n.Method);
-                    progress = true;
+                    if (w != null && depth == solved[n.Method].SleepDepth) Settle(n, w);
                 }
-                if (progress) continue;
-                // No member reaches its highest depth through settled ones: settle the first that reaches any.
+                if (settled.Count == component.Count) break;
+                // No member reaches its highest depth that way (a depth saturated around a cycle): settle
+                // the first that reaches any, at the highest depth it can.
+                bool progress = false;
                 foreach (var n in component)
                 {
                     if (settled.Contains(n.Method)) continue;
                     var (_, w) = BestSettledWitness(n, solved, settled, scratch, ct);
                     if (w is null) continue;
-                    result[n.Method] = new Summary(solved[n.Method].SleepDepth, w, solved[n.Method].Conditions);
-                    settled.Add(n.Method);
+                    Settle(n, w);
                     progress = true;
                     break;
                 }
