@@ -41,15 +41,17 @@ namespace AtomicContext.Analyzers.Summaries
         private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<ulong>> TreePrints = new ConditionalWeakTable<SyntaxTree, StrongBox<ulong>>();
 
         /// <summary>
-        /// Where each method's body was last seen, per environment print (the few latest): a method whose
-        /// tree is unchanged is found without resolving its symbol. Weak: it keeps no tree alive.
+        /// The file each method's body was last seen in, per environment print (the few latest): a method
+        /// whose tree is unchanged is found without resolving its symbol. It holds paths, no tree: the
+        /// current compilation's tree of that path is looked up, and its kept facts are used only if that
+        /// very tree object holds them.
         /// </summary>
         private sealed class KeyIndex
         {
             public KeyIndex(ulong environment) => Environment = environment;
 
             public ulong Environment { get; }
-            public ConcurrentDictionary<string, WeakReference<SyntaxTree>> Trees { get; } = new ConcurrentDictionary<string, WeakReference<SyntaxTree>>(StringComparer.Ordinal);
+            public ConcurrentDictionary<string, string> Paths { get; } = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         }
 
         private const int IndexesKept = 4;
@@ -72,12 +74,11 @@ namespace AtomicContext.Analyzers.Summaries
             }
         }
 
-        /// <summary>The tree that held the body of <paramref name="key"/> under this environment, if it is still alive.</summary>
-        public static SyntaxTree? TreeOf(ulong environment, string key)
+        /// <summary>The path of the file that held the body of <paramref name="key"/> under this environment.</summary>
+        public static string? PathOf(ulong environment, string key)
         {
             var index = IndexFor(environment, create: false);
-            if (index is null || !index.Trees.TryGetValue(key, out var weak)) return null;
-            return weak.TryGetTarget(out var tree) ? tree : null;
+            return index != null && index.Paths.TryGetValue(key, out var path) ? path : null;
         }
 
         public static BodyFacts? Get(SyntaxTree tree, ulong environment, string key)
@@ -101,7 +102,7 @@ namespace AtomicContext.Analyzers.Summaries
                 if (cache is null || cache.Environment != environment) return;
             }
             cache.Bodies[key] = facts.WithoutNested();
-            IndexFor(environment, create: true)!.Trees[key] = new WeakReference<SyntaxTree>(tree);
+            IndexFor(environment, create: true)!.Paths[key] = tree.FilePath;
         }
 
         /// <summary>The environment print of a compilation: every tree's declarations, the references, the options, the facts files.</summary>

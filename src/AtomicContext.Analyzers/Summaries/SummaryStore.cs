@@ -50,14 +50,17 @@ namespace AtomicContext.Analyzers.Summaries
         private readonly ConcurrentDictionary<string, Summary> _summaries = new ConcurrentDictionary<string, Summary>(StringComparer.Ordinal);
         private readonly Func<IMethodSymbol, string?> _keyOf;
         private Dictionary<string, SyntaxTree>? _treesByPath;
-        private HashSet<SyntaxTree>? _trees;
 
-        private HashSet<SyntaxTree> Trees()
+        private Dictionary<string, SyntaxTree> TreesByPath()
         {
-            var trees = Volatile.Read(ref _trees);
+            var trees = Volatile.Read(ref _treesByPath);
             if (trees != null) return trees;
-            trees = new HashSet<SyntaxTree>(_compilation.SyntaxTrees);
-            return Interlocked.CompareExchange(ref _trees, trees, null) ?? trees;
+            trees = new Dictionary<string, SyntaxTree>(StringComparer.Ordinal);
+            foreach (var t in _compilation.SyntaxTrees)
+            {
+                if (!trees.ContainsKey(t.FilePath)) trees.Add(t.FilePath, t);
+            }
+            return Interlocked.CompareExchange(ref _treesByPath, trees, null) ?? trees;
         }
         private readonly object _gate = new object();
 
@@ -117,17 +120,7 @@ namespace AtomicContext.Analyzers.Summaries
             int at = key.LastIndexOf('@');
             if (at < 0 || !int.TryParse(key.Substring(at + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int position)) return null;
             var path = key.Substring(1, at - 1);
-            var trees = _treesByPath;
-            if (trees is null)
-            {
-                trees = new Dictionary<string, SyntaxTree>(StringComparer.Ordinal);
-                foreach (var t in _compilation.SyntaxTrees)
-                {
-                    if (!trees.ContainsKey(t.FilePath)) trees.Add(t.FilePath, t);
-                }
-                _treesByPath = trees;
-            }
-            if (!trees.TryGetValue(path, out var tree)) return null;
+            if (!TreesByPath().TryGetValue(path, out var tree)) return null;
             var root = tree.GetRoot(ct);
             if (position >= root.FullSpan.End) return null;
 #pragma warning disable RS1030 // Callee bodies in other trees are bound on demand; the driver's caching provider shares the model.
@@ -177,8 +170,9 @@ namespace AtomicContext.Analyzers.Summaries
         {
             if (_bodies.TryGetValue(key, out var known)) return known;
             // A body kept from an earlier compilation, in a tree this one still has: no symbol, no binding.
-            var keptTree = SharedFacts.TreeOf(_environment.Value, key);
-            if (keptTree != null && Trees().Contains(keptTree) && SharedFacts.Get(keptTree, _environment.Value, key) is { } kept)
+            if (SharedFacts.PathOf(_environment.Value, key) is { } keptPath
+                && TreesByPath().TryGetValue(keptPath, out var keptTree)
+                && SharedFacts.Get(keptTree, _environment.Value, key) is { } kept)
                 return _bodies.GetOrAdd(key, kept);
             var method = Resolve(key, ct);
             var syntax = method is null ? null : FindBodySyntax(method, ct);
