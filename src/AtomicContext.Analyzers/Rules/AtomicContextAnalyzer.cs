@@ -52,7 +52,8 @@ namespace AtomicContext.Analyzers.Rules
             Descriptors.PerCpuOutsideRegion,
             Descriptors.AwaitInRegion,
             Descriptors.AssumeNoSleepJustification,
-            Descriptors.BadFactsFile);
+            Descriptors.BadFactsFile,
+            Descriptors.InternalError);
 
         public override void Initialize(AnalysisContext context)
         {
@@ -75,9 +76,9 @@ namespace AtomicContext.Analyzers.Rules
             }
             var store = new SummaryStore(context.Compilation, new FactsResolver(files), files.Print);
             StoreObserver?.Invoke(store);
-            context.RegisterOperationBlockAction(c => Guard(() => AnalyzeBlock(c, store), c.CancellationToken));
+            context.RegisterOperationBlockAction(c => Guard(() => AnalyzeBlock(c, store), c.OwningSymbol, c.ReportDiagnostic, c.CancellationToken));
             bool overrides = IsConfiguredOn(context.Compilation, Descriptors.OverrideSleeps, context.CancellationToken);
-            context.RegisterSymbolAction(c => Guard(() => AnalyzeMethod(c, store, overrides), c.CancellationToken), SymbolKind.Method);
+            context.RegisterSymbolAction(c => Guard(() => AnalyzeMethod(c, store, overrides), c.Symbol, c.ReportDiagnostic, c.CancellationToken), SymbolKind.Method);
             if (!files.Problems.IsEmpty)
             {
                 context.RegisterCompilationEndAction(c =>
@@ -88,7 +89,7 @@ namespace AtomicContext.Analyzers.Rules
             }
         }
 
-        private static void Guard(Action action, CancellationToken ct)
+        private static void Guard(Action action, ISymbol owner, Action<Diagnostic> report, CancellationToken ct)
         {
             try
             {
@@ -100,8 +101,17 @@ namespace AtomicContext.Analyzers.Rules
             }
             catch (Exception ex)
             {
-                // Malformed or mid-edit code must never crash the analyzer (AD0001): the body is skipped.
+                // Never crash the build (AD0001), never skip silently: the member is reported as not analysed.
                 FailureObserver?.Invoke(ex);
+                var location = owner.Locations.Length > 0 && owner.Locations[0].IsInSource ? owner.Locations[0] : Location.None;
+                try
+                {
+                    report(Diagnostic.Create(Descriptors.InternalError, location, Display.Name(owner), ex.GetType().Name, ex.Message));
+                }
+                catch (ArgumentException)
+                {
+                    // A location outside the analysed tree (partial declarations): nothing more to say.
+                }
             }
         }
 

@@ -15,6 +15,7 @@ namespace AtomicContext.Analyzers.Rules
         public const string AwaitInRegionId = "ACA0005";
         public const string AssumeNoSleepJustificationId = "ACA0006";
         public const string BadFactsFileId = "ACA0007";
+        public const string InternalErrorId = "ACA0999";
 
         public static readonly DiagnosticDescriptor SleepInRegion = Make(
             SleepInRegionId,
@@ -60,6 +61,13 @@ namespace AtomicContext.Analyzers.Rules
             "{0}",
             "A line of AtomicContext.Sleepers.txt or AtomicContext.Facts.txt that resolves to no member of the compilation is ignored.",
             true, WellKnownDiagnosticTags.CompilationEnd);
+
+        /// <summary>An analysis that failed says so, where a silent skip would look like clean code.</summary>
+        public static readonly DiagnosticDescriptor InternalError = Make(
+            InternalErrorId,
+            "AtomicContextAnalyzers could not analyse a member",
+            "AtomicContextAnalyzers could not analyse '{0}' ({1}: {2}); its calls are not checked. Please report this with the code that caused it.",
+            "An internal error of the analyzer: the member's body is skipped (no other member's analysis is affected). It is reported instead of crashing the build (AD0001) and instead of a silent skip that would look like clean code.");
 
         private static DiagnosticDescriptor Make(string id, string title, string message, string description, bool enabledByDefault = true, params string[] tags) =>
             new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: enabledByDefault,

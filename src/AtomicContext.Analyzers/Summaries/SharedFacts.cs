@@ -109,7 +109,19 @@ namespace AtomicContext.Analyzers.Summaries
         public static ulong Environment(Compilation compilation, ulong factsFilesPrint, CancellationToken ct)
         {
             ulong h = Fnv.Offset;
-            h = Fnv.Mix(h, (ulong)compilation.Options.GetHashCode());
+            // The options that change binding, one by one: CompilationOptions.GetHashCode is not usable
+            // (the command-line compiler's metadata resolver throws from its GetHashCode).
+            var options = compilation.Options;
+            h = Fnv.Mix(h, (ulong)options.OutputKind);
+            h = Fnv.Mix(h, (ulong)options.Platform);
+            h = Fnv.Mix(h, options.CheckOverflow ? 1UL : 0UL);
+            h = Fnv.Mix(h, (ulong)options.NullableContextOptions);
+            h = Fnv.Mix(h, Fnv.Text(compilation.AssemblyName));
+            if (options is Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions csharp)
+            {
+                h = Fnv.Mix(h, csharp.AllowUnsafe ? 1UL : 0UL);
+                foreach (var u in csharp.Usings) h = Fnv.Mix(h, Fnv.Text(u));
+            }
             h = Fnv.Mix(h, factsFilesPrint);
             foreach (var reference in compilation.References)
             {
@@ -119,6 +131,7 @@ namespace AtomicContext.Analyzers.Summaries
             foreach (var tree in compilation.SyntaxTrees)
             {
                 h = Fnv.Mix(h, Fnv.Text(tree.FilePath));
+                if (tree.Options is Microsoft.CodeAnalysis.CSharp.CSharpParseOptions parse) h = Fnv.Mix(h, (ulong)parse.LanguageVersion);
                 h = Fnv.Mix(h, TreePrint(tree, ct));
             }
             return h;

@@ -72,7 +72,22 @@ namespace AtomicContext.Analyzers.Summaries
             _compilation = compilation;
             _facts = facts;
             _keyOf = KeyOf;
-            _environment = new Lazy<ulong>(() => SharedFacts.Environment(compilation, factsFilesPrint, CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
+            _environment = new Lazy<ulong>(() => EnvironmentOf(compilation, factsFilesPrint), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        private static long _unshared;
+
+        /// <summary>The environment print; where it cannot be computed, one no other compilation has (nothing is reused).</summary>
+        private static ulong EnvironmentOf(Compilation compilation, ulong factsFilesPrint)
+        {
+            try
+            {
+                return SharedFacts.Environment(compilation, factsFilesPrint, CancellationToken.None);
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                return 0x5EED000000000000UL ^ (ulong)Interlocked.Increment(ref _unshared);
+            }
         }
 
         /// <summary>How many bodies this store walked (the rest came from facts kept across compilations).</summary>
