@@ -3,37 +3,9 @@ namespace AtomicContext.CodeFixes.Tests
     /// <summary>The attributes (a project's own copy, as the contract allows) and a few kernel primitives.</summary>
     public static class Kernel
     {
-        public const string Source = """
-            using System;
+        public static readonly string Source = AtomicContext.Testing.ContractAttributes.Source + Primitives;
 
-            namespace AtomicContext
-            {
-                [AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor | AttributeTargets.Property | AttributeTargets.Delegate)]
-                public sealed class MightSleepAttribute : Attribute { }
-                [AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor, AllowMultiple = true)]
-                public sealed class MightSleepIfAttribute : Attribute
-                {
-                    public MightSleepIfAttribute(string parameter, long mask) { }
-                    public long AtomicAlternative { get; set; }
-                    public string AtomicAlternativeName { get; set; }
-                }
-                [AttributeUsage(AttributeTargets.Method)]
-                public sealed class EntersNoMigrateAttribute : Attribute { public bool WhenReturns { get; set; } }
-                [AttributeUsage(AttributeTargets.Method)]
-                public sealed class ExitsNoMigrateAttribute : Attribute { }
-                [AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor | AttributeTargets.Property)]
-                public sealed class NoMigrateAttribute : Attribute { }
-                [AttributeUsage(AttributeTargets.Field | AttributeTargets.Property | AttributeTargets.Method)]
-                public sealed class PerCpuAttribute : Attribute { }
-                [AttributeUsage(AttributeTargets.Method)]
-                public sealed class StackAlternativeAttribute : Attribute
-                {
-                    public StackAlternativeAttribute(Type type, string method) { Type = type; Method = method; }
-                    public Type Type { get; }
-                    public string Method { get; }
-                }
-            }
-
+        private const string Primitives = """
             namespace K
             {
                 using AtomicContext;
