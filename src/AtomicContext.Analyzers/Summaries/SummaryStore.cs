@@ -543,25 +543,24 @@ namespace AtomicContext.Analyzers.Summaries
                 foreach (var c in scratch)
                 {
                     int depth = DepthSet.Clamp(rel + c.Depth);
-                    var w = new Witness(site, c.Source, c.CalleeParameter);
                     if (c.IsConditional)
                     {
                         conditions ??= new Dictionary<int, SleepCondition>();
                         if (conditions.TryGetValue(c.OwnerParameter, out var old))
                         {
-                            var keep = depth > old.RelativeDepth ? w : old.Witness;
+                            var keep = depth > old.RelativeDepth ? new Witness(site, c.Source, c.CalleeParameter) : old.Witness;
                             conditions[c.OwnerParameter] = new SleepCondition(old.Mask | c.Mask, depth > old.RelativeDepth ? depth : old.RelativeDepth, keep);
                         }
                         else
                         {
-                            conditions[c.OwnerParameter] = new SleepCondition(c.Mask, depth, w);
+                            conditions[c.OwnerParameter] = new SleepCondition(c.Mask, depth, new Witness(site, c.Source, c.CalleeParameter));
                         }
                         continue;
                     }
                     if (depth > best)
                     {
                         best = depth;
-                        witness = w;
+                        witness = new Witness(site, c.Source, c.CalleeParameter);
                     }
                 }
             }
