@@ -39,17 +39,15 @@ namespace AtomicContext.Analyzers.Facts
         {
             Fact flags = Fact.None;
             string? justification = null;
-            INamedTypeSymbol? altType = null;
-            string? altMethod = null;
             var sleepIfs = ImmutableArray<SleepIf>.Empty;
-            ReadAttributes(symbol, ref flags, ref justification, ref altType, ref altMethod, ref sleepIfs);
+            ReadAttributes(symbol, ref flags, ref justification, ref sleepIfs);
             if (symbol is IMethodSymbol method)
             {
                 if (method.AssociatedSymbol is IPropertySymbol property)
                 {
                     var ignored = ImmutableArray<SleepIf>.Empty;
                     Fact own = Fact.None;
-                    ReadAttributes(property, ref own, ref justification, ref altType, ref altMethod, ref ignored);
+                    ReadAttributes(property, ref own, ref justification, ref ignored);
                     flags |= own & (Fact.MightSleep | Fact.NoMigrate | Fact.PerCpu | Fact.AssumeNoSleep);
                     if (_files.Facts.TryGetValue(property, out var listedProperty)) flags |= listedProperty;
                 }
@@ -57,17 +55,17 @@ namespace AtomicContext.Analyzers.Facts
                 {
                     Fact own = Fact.None;
                     var ignored = ImmutableArray<SleepIf>.Empty;
-                    ReadAttributes(method.ContainingType, ref own, ref justification, ref altType, ref altMethod, ref ignored);
+                    ReadAttributes(method.ContainingType, ref own, ref justification, ref ignored);
                     flags |= own & Fact.MightSleep;
                 }
                 if (BuiltinSleepers.IsBlocking(method)) flags |= Fact.MightSleep | Fact.Builtin;
             }
             if (_files.Facts.TryGetValue(symbol, out var listed)) flags |= listed;
-            if (flags == Fact.None && sleepIfs.IsEmpty && altType is null) return MemberFacts.Nothing;
-            return new MemberFacts(flags, sleepIfs, justification, altType, altMethod);
+            if (flags == Fact.None && sleepIfs.IsEmpty) return MemberFacts.Nothing;
+            return new MemberFacts(flags, sleepIfs, justification);
         }
 
-        private static void ReadAttributes(ISymbol symbol, ref Fact flags, ref string? justification, ref INamedTypeSymbol? altType, ref string? altMethod, ref ImmutableArray<SleepIf> sleepIfs)
+        private static void ReadAttributes(ISymbol symbol, ref Fact flags, ref string? justification, ref ImmutableArray<SleepIf> sleepIfs)
         {
             foreach (var attribute in symbol.GetAttributes())
             {
@@ -98,13 +96,6 @@ namespace AtomicContext.Analyzers.Facts
                     case "AssumeNoSleepAttribute":
                         flags |= Fact.AssumeNoSleep;
                         justification = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string : null;
-                        break;
-                    case "StackAlternativeAttribute":
-                        if (attribute.ConstructorArguments.Length == 2)
-                        {
-                            altType = attribute.ConstructorArguments[0].Value as INamedTypeSymbol;
-                            altMethod = attribute.ConstructorArguments[1].Value as string;
-                        }
                         break;
                     case "MightSleepIfAttribute":
                         if (symbol is IMethodSymbol m && attribute.ConstructorArguments.Length == 2

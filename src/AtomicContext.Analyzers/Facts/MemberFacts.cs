@@ -40,33 +40,28 @@ namespace AtomicContext.Analyzers.Facts
         public string? AtomicAlternativeName { get; }
     }
 
-    /// <summary>What a member says of itself: its attributes, the built-in list, the additional files.</summary>
+    /// <summary>
+    /// What a member says of itself: its attributes, the built-in list, the additional files. Symbol-free,
+    /// so body facts that hold it can outlive their compilation. ([StackAlternative] is read by the code
+    /// fix, not here.)
+    /// </summary>
     public sealed class MemberFacts
     {
-        public static readonly MemberFacts Nothing = new MemberFacts(Fact.None, ImmutableArray<SleepIf>.Empty, null, null);
+        public static readonly MemberFacts Nothing = new MemberFacts(Fact.None, ImmutableArray<SleepIf>.Empty, null);
 
-        public MemberFacts(Fact flags, ImmutableArray<SleepIf> sleepIfs, string? assumeNoSleepJustification, INamedTypeSymbol? stackAlternativeType, string? stackAlternativeMethod = null)
+        public MemberFacts(Fact flags, ImmutableArray<SleepIf> sleepIfs, string? assumeNoSleepJustification)
         {
             Flags = flags;
             SleepIfs = sleepIfs;
             AssumeNoSleepJustification = assumeNoSleepJustification;
-            StackAlternativeType = stackAlternativeType;
-            StackAlternativeMethod = stackAlternativeMethod;
         }
 
         public Fact Flags { get; }
         public ImmutableArray<SleepIf> SleepIfs { get; }
         public string? AssumeNoSleepJustification { get; }
-        public INamedTypeSymbol? StackAlternativeType { get; }
-        public string? StackAlternativeMethod { get; }
 
         public bool Has(Fact f) => (Flags & f) != 0;
 
-        private MemberFacts? _symbolFree;
-
-        /// <summary>The same facts without symbols, to keep in body facts that outlive their compilation.</summary>
-        public MemberFacts SymbolFree => StackAlternativeType is null ? this
-            : _symbolFree ??= new MemberFacts(Flags, SleepIfs, AssumeNoSleepJustification, null, StackAlternativeMethod);
 
         public bool MightSleep => Has(Fact.MightSleep);
         public bool AssumeNoSleep => Has(Fact.AssumeNoSleep);

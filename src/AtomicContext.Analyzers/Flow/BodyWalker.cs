@@ -712,7 +712,7 @@ namespace AtomicContext.Analyzers.Flow
                 string name = kind == CallKind.Lock ? "lock (Monitor.Enter)" : Display.Name(target ?? method!);
                 string? callee = method is null ? null : _keyOf(method);
                 bool hasBody = method != null && Summaries.SummaryStore.HasSourceBody(method);
-                site = new CallSite(name, callee, hasBody, facts.SymbolFree, location, kind, args);
+                site = new CallSite(name, callee, hasBody, facts, location, kind, args);
                 _calls.Add(key, site);
             }
             site.State = site.State.Join(s);

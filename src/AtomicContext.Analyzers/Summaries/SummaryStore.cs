@@ -269,7 +269,7 @@ namespace AtomicContext.Analyzers.Summaries
         /// Every way the site's callee may sleep, as depths relative to the call. <paramref name="inRegion"/>:
         /// the owner holds a region there, so a parameter passed through to a [MightSleepIf] counts as sleeping.
         /// </summary>
-        public void Contributions(CallSite site, bool inRegion, List<Contribution> output, CancellationToken ct, bool computeMissing = true)
+        public void Contributions(CallSite site, bool inRegion, List<Contribution> output, CancellationToken ct)
         {
             if (site.Kind == CallKind.Lock)
             {
@@ -290,12 +290,7 @@ namespace AtomicContext.Analyzers.Summaries
                 Condition(site, sleepIf.ParameterOrdinal, sleepIf.Mask, 0, SleepSource.Terminal, inRegion, output);
             }
             if (terminal || !site.CalleeHasBody) return;
-            Summary summary;
-            if (!_summaries.TryGetValue(site.Callee, out summary!))
-            {
-                if (!computeMissing) return;
-                summary = SummaryOf(site.Callee, ct);
-            }
+            var summary = SummaryOf(site.Callee, ct);
             if (summary.SleepDepth != Summary.Never)
                 output.Add(new Contribution(summary.SleepDepth, SleepSource.Body, -1, -1, 0));
             if (summary.Conditions != null)
@@ -694,7 +689,7 @@ namespace AtomicContext.Analyzers.Summaries
         /// <summary>The chain from the site's callee down to the member that sleeps, following witnesses.</summary>
         public List<Hop> Chain(CallSite site, Contribution contribution, int maxHops = 1_000_000)
         {
-            var hops = new List<Hop> { new Hop(SiteName(site), site.Location) };
+            var hops = new List<Hop> { new Hop(site.Name, site.Location) };
             var visited = new HashSet<CallSite> { site };
             var source = contribution.Source;
             int parameter = contribution.CalleeParameter;
@@ -705,7 +700,7 @@ namespace AtomicContext.Analyzers.Summaries
                 Witness? w = source == SleepSource.Body ? summary.Witness
                     : summary.Conditions != null && summary.Conditions.TryGetValue(parameter, out var condition) ? condition.Witness : null;
                 if (w is null || !visited.Add(w.Site)) break;
-                hops.Add(new Hop(SiteName(w.Site), w.Site.Location));
+                hops.Add(new Hop(w.Site.Name, w.Site.Location));
                 current = w.Site;
                 source = w.Source;
                 parameter = w.CalleeParameter;
@@ -713,6 +708,5 @@ namespace AtomicContext.Analyzers.Summaries
             return hops;
         }
 
-        public static string SiteName(CallSite site) => site.Name;
     }
 }
