@@ -84,4 +84,46 @@ namespace AtomicContext.Analyzers.Tests
             Assert.Empty(run.Exceptions);
         }
     }
+
+    [CollectionDefinition(Name, DisableParallelization = true)]
+    public sealed class FaultInjectionCollection
+    {
+        public const string Name = "fault injection (alone: the failure observer is process-wide)";
+    }
+
+    /// <summary>An analyzer bug must neither crash the build (AD0001) nor skip a body silently.</summary>
+    [Collection(FaultInjectionCollection.Name)]
+    public class FaultInjectionTests
+    {
+        [Fact]
+        public async Task An_analyzer_failure_in_one_body_is_reported_on_it_and_the_others_are_still_checked()
+        {
+            AtomicContext.Analyzers.Rules.AtomicContextAnalyzer.FaultInjector = s => s.Name == "aca_fault_injected_victim";
+            try
+            {
+                var run = await Compiler.AnalyzeAll(Compiler.Create(new[]
+                {
+                    """
+                    using K;
+                    using static K.Sched;
+                    class C
+                    {
+                        static void aca_fault_injected_victim(spinlock_t l) { spin_lock(l); msleep(1); spin_unlock(l); }
+                        static void other(spinlock_t l) { spin_lock(l); msleep(2); spin_unlock(l); }
+                    }
+                    """,
+                }));
+                Assert.DoesNotContain(run.Diagnostics, d => d.Id == "AD0001");
+                Assert.Equal(new[]
+                {
+                    "ACA0999 'aca_fault_injected_victim': AtomicContextAnalyzers could not analyse 'aca_fault_injected_victim' (InvalidOperationException: injected fault); its calls are not checked. Please report this with the code that caused it.",
+                    "ACA0001 'msleep(2)': 'msleep' may sleep while migration is disabled by 'spin_lock' (line 6): msleep",
+                }, run.Diagnostics.OrderBy(d => d.Location.SourceSpan.Start).Select(d => $"{d.Id} '{d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan)}': {d.GetMessage()}"));
+            }
+            finally
+            {
+                AtomicContext.Analyzers.Rules.AtomicContextAnalyzer.FaultInjector = null;
+            }
+        }
+    }
 }

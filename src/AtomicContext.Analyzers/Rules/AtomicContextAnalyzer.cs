@@ -42,6 +42,9 @@ namespace AtomicContext.Analyzers.Rules
         /// <summary>Test hook: told of every exception an analysis callback swallowed (an analyzer never crashes the build).</summary>
         internal static Action<Exception>? FailureObserver;
 
+        /// <summary>Test hook: a body for which it answers true fails as an analyzer bug would (to test ACA0999).</summary>
+        internal static Func<ISymbol, bool>? FaultInjector;
+
         /// <summary>Test hook: told of each compilation's store (to count the bodies it walked).</summary>
         internal static Action<SummaryStore>? StoreObserver;
 
@@ -120,6 +123,7 @@ namespace AtomicContext.Analyzers.Rules
         private static void AnalyzeBlock(OperationBlockAnalysisContext context, SummaryStore store)
         {
             if (!(context.OwningSymbol is IMethodSymbol owner)) return;
+            if (FaultInjector?.Invoke(owner) == true) throw new InvalidOperationException("injected fault");
             IOperation? body = null;
             foreach (var block in context.OperationBlocks)
             {
