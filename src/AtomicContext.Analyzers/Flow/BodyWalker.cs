@@ -249,7 +249,7 @@ namespace AtomicContext.Analyzers.Flow
                         if (!v.IsUnreachable)
                         {
                             v = RunHandlers(v, target: null);
-                            RecordExit(ret.Syntax, ReturnLocation(ret.Syntax), v, isEnd: false);
+                            RecordExit(ret.Syntax, ret.Syntax.GetLocation(), v, isEnd: false);
                         }
                         return FlowState.Unreachable;
                     }
@@ -676,7 +676,7 @@ namespace AtomicContext.Analyzers.Flow
             var args = ImmutableArray<ArgValue>.Empty;
             if (!arguments.IsDefaultOrEmpty && HasIntegralParameter(normalized))
                 args = ClassifyArguments(arguments, normalized.Parameters.Length);
-            return RecordCall(target, normalized, facts, CallLocation(syntax, kind), kind, syntax, args, s, applyEffect);
+            return RecordCall(target, normalized, facts, syntax.GetLocation(), kind, syntax, args, s, applyEffect);
         }
 
         private static bool HasIntegralParameter(IMethodSymbol method)
@@ -739,7 +739,7 @@ namespace AtomicContext.Analyzers.Flow
         }
 
         private Opener OpenerFor(IInvocationOperation invocation) =>
-            OpenerFor(invocation.Syntax, invocation.TargetMethod, CallLocation(invocation.Syntax, CallKind.Invocation));
+            OpenerFor(invocation.Syntax, invocation.TargetMethod, invocation.Syntax.GetLocation());
 
         private Opener OpenerFor(SyntaxNode syntax, ISymbol symbol, Location location)
         {
@@ -1149,7 +1149,7 @@ namespace AtomicContext.Analyzers.Flow
             if (s.IsUnreachable) return;
             if (!_suspends.TryGetValue(node, out var site))
             {
-                site = new SuspendSite(SuspendLocation(node), keyword);
+                site = new SuspendSite(node.GetLocation(), keyword);
                 _suspends.Add(node, site);
             }
             site.State = site.State.Join(s);
@@ -1169,33 +1169,21 @@ namespace AtomicContext.Analyzers.Flow
 
         // ------------------------------------------------------------------ locations
 
-        private static Location CallLocation(SyntaxNode syntax, CallKind kind) => syntax.GetLocation();
-
         private static Location LockLocation(SyntaxNode syntax) =>
             syntax is LockStatementSyntax l
                 ? Location.Create(l.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(l.LockKeyword.SpanStart, l.CloseParenToken.IsMissing ? l.Expression.Span.End : l.CloseParenToken.Span.End))
                 : syntax.GetLocation();
 
-        private static Location UsingLocation(SyntaxNode syntax) => syntax switch
-        {
-            UsingStatementSyntax u => Location.Create(u.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(u.UsingKeyword.SpanStart, u.CloseParenToken.IsMissing ? u.UsingKeyword.Span.End : u.CloseParenToken.Span.End)),
-            LocalDeclarationStatementSyntax d => d.GetLocation(),
-            _ => syntax.GetLocation(),
-        };
+        /// <summary>A using statement: from <c>using</c> to its close paren; a using declaration: the declaration.</summary>
+        private static Location UsingLocation(SyntaxNode syntax) =>
+            syntax is UsingStatementSyntax u
+                ? Location.Create(u.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(u.UsingKeyword.SpanStart, u.CloseParenToken.IsMissing ? u.UsingKeyword.Span.End : u.CloseParenToken.Span.End))
+                : syntax.GetLocation();
 
         private static Location ForEachLocation(SyntaxNode syntax) =>
             syntax is CommonForEachStatementSyntax f
                 ? Location.Create(f.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(f.ForEachKeyword.SpanStart, f.CloseParenToken.IsMissing ? f.Expression.Span.End : f.CloseParenToken.Span.End))
                 : syntax.GetLocation();
-
-        private static Location ReturnLocation(SyntaxNode syntax) => syntax.GetLocation();
-
-        private static Location SuspendLocation(SyntaxNode syntax) => syntax switch
-        {
-            AwaitExpressionSyntax a => a.GetLocation(),
-            YieldStatementSyntax y => y.GetLocation(),
-            _ => syntax.GetLocation(),
-        };
 
         private readonly struct SiteKey : IEquatable<SiteKey>
         {
