@@ -91,6 +91,33 @@ namespace AtomicContext.Analyzers.Tests
         }
 
         [Fact]
+        public async Task A_call_site_past_the_first_few_in_a_body_still_joins_the_state_of_every_pass()
+        {
+            // The walker keeps a body's call sites in a list and indexes them past eight: the sleep below is the
+            // eleventh site and is reached with the lock held only on the loop's second pass.
+            await Analyze("""
+                using K;
+                using static K.Sched;
+                class Loop
+                {
+                    static void f(spinlock_t l, int n)
+                    {
+                        for (int i = 0; i < n; i++)
+                        {
+                            udelay(1); udelay(2); udelay(3); udelay(4); udelay(5);
+                            udelay(6); udelay(7); udelay(8); udelay(9); udelay(10);
+                            {|#0:msleep(1)|};
+                            spin_lock(l);
+                            udelay(11);
+                        }
+                    {|#1:}|}
+                }
+                """,
+                Sleep(0, "'spin_lock' (line 12)", "msleep"),
+                At("ACA0002", 1).WithMessage("'f' leaves with region depth anything from +1 to +23 on this path, where it should leave with 0 (it is not [EntersNoMigrate] or [ExitsNoMigrate])"));
+        }
+
+        [Fact]
         public async Task Break_continue_and_goto_carry_the_region_state()
         {
             await Analyze("""

@@ -29,22 +29,26 @@ namespace AtomicContext.Analyzers.Flow
         private readonly INamedTypeSymbol? _disposable;
         private readonly CancellationToken _ct;
 
-        private readonly Dictionary<SiteKey, CallSite> _calls = new Dictionary<SiteKey, CallSite>();
+        // Most bodies have a handful of call sites: a list searched linearly, indexed only past a few.
+        private const int IndexCallsFrom = 8;
+        private readonly List<KeyValuePair<SiteKey, CallSite>> _calls = new List<KeyValuePair<SiteKey, CallSite>>();
+        private Dictionary<SiteKey, CallSite>? _callIndex;
         private readonly Dictionary<SyntaxNode, ExitPoint> _exits = new Dictionary<SyntaxNode, ExitPoint>();
-        private readonly Dictionary<SyntaxNode, SuspendSite> _suspends = new Dictionary<SyntaxNode, SuspendSite>();
-        private readonly Dictionary<SiteKey, PerCpuUse> _perCpu = new Dictionary<SiteKey, PerCpuUse>();
-        private readonly Dictionary<ILabelSymbol, FlowState> _labels = new Dictionary<ILabelSymbol, FlowState>(SymbolEqualityComparer.Default);
+        // Created on first use: most bodies have no await, per-CPU use, label or opener.
+        private Dictionary<SyntaxNode, SuspendSite>? _suspends;
+        private Dictionary<SiteKey, PerCpuUse>? _perCpu;
+        private Dictionary<ILabelSymbol, FlowState>? _labels;
         private readonly List<Handler> _handlers = new List<Handler>();
         private readonly List<Collector> _collectors = new List<Collector>();
         private LocalScan? _scan;
-        private readonly Dictionary<SyntaxNode, Opener> _openers = new Dictionary<SyntaxNode, Opener>();
+        private Dictionary<SyntaxNode, Opener>? _openers;
         private bool _labelsChanged;
         private bool _sawGoto;
         private bool _hasRegionCalls;
         private bool _allRegionCallsConditional = true;
         private IOperation _root = null!;
         private readonly List<IOperation> _nested = new List<IOperation>();
-        private readonly HashSet<IOperation> _nestedSeen = new HashSet<IOperation>();
+        private HashSet<IOperation>? _nestedSeen;
 
         private readonly Func<IMethodSymbol, string?> _keyOf;
 
@@ -99,18 +103,19 @@ namespace AtomicContext.Analyzers.Flow
             }
 
             // The facts keep depths and openers only: the assumptions name locals of this compilation.
-            foreach (var c in _calls.Values) c.State = c.State.Flatten();
+            foreach (var c in _calls) c.Value.State = c.Value.State.Flatten();
             foreach (var e in _exits.Values) e.State = e.State.Flatten();
-            foreach (var w in _suspends.Values) w.State = w.State.Flatten();
-            foreach (var u in _perCpu.Values) u.State = u.State.Flatten();
+            var suspends = _suspends is null ? new List<SuspendSite>() : new List<SuspendSite>(_suspends.Values);
+            foreach (var w in suspends) w.State = w.State.Flatten();
+            var perCpu = _perCpu is null ? new List<PerCpuUse>() : new List<PerCpuUse>(_perCpu.Values);
+            foreach (var u in perCpu) u.State = u.State.Flatten();
 
-            var calls = new List<CallSite>(_calls.Values);
+            var calls = new List<CallSite>(_calls.Count);
+            foreach (var c in _calls) calls.Add(c.Value);
             calls.Sort((a, b) => a.Position.CompareTo(b.Position));
             var exits = new List<ExitPoint>(_exits.Values);
             exits.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
-            var suspends = new List<SuspendSite>(_suspends.Values);
             suspends.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
-            var perCpu = new List<PerCpuUse>(_perCpu.Values);
             perCpu.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
             return new BodyFacts(_owner is null ? null : _keyOf(_owner), OwnerLocation(_owner), noMigrate ? 1 : 0, noMigrate, calls, exits, suspends, perCpu,
                 _hasRegionCalls, _hasRegionCalls && _allRegionCallsConditional, failed: false, nested: _nested);
@@ -300,10 +305,10 @@ namespace AtomicContext.Analyzers.Flow
                         return Call(conversion.OperatorMethod, conversion.OperatorMethod, conversion.Syntax, CallKind.Operator, default, v);
                     }
                 case ILocalFunctionOperation localFunction:
-                    if (_nestedSeen.Add(localFunction)) _nested.Add(localFunction);
+                    if ((_nestedSeen ??= new HashSet<IOperation>()).Add(localFunction)) _nested.Add(localFunction);
                     return s;
                 case IAnonymousFunctionOperation lambda:
-                    if (_nestedSeen.Add(lambda)) _nested.Add(lambda);
+                    if ((_nestedSeen ??= new HashSet<IOperation>()).Add(lambda)) _nested.Add(lambda);
                     return s;
                 case INameOfOperation:
                 case ITypeOfOperation:
@@ -707,13 +712,14 @@ namespace AtomicContext.Analyzers.Flow
             if (s.IsUnreachable) return s;
             Collect(s);
             var key = new SiteKey(syntax, (int)kind, method);
-            if (!_calls.TryGetValue(key, out var site))
+            var site = FindCall(key);
+            if (site is null)
             {
                 string name = kind == CallKind.Lock ? "lock (Monitor.Enter)" : Display.Name(target ?? method!);
                 string? callee = method is null ? null : _keyOf(method);
                 bool hasBody = method != null && Summaries.SummaryStore.HasSourceBody(method);
                 site = new CallSite(name, callee, hasBody, facts, location, kind, args);
-                _calls.Add(key, site);
+                AddCall(key, site);
             }
             site.State = site.State.Join(s);
 
@@ -738,11 +744,36 @@ namespace AtomicContext.Analyzers.Flow
             return after;
         }
 
+        private CallSite? FindCall(SiteKey key)
+        {
+            if (_callIndex != null) return _callIndex.TryGetValue(key, out var indexed) ? indexed : null;
+            foreach (var pair in _calls)
+            {
+                if (pair.Key.Equals(key)) return pair.Value;
+            }
+            return null;
+        }
+
+        private void AddCall(SiteKey key, CallSite site)
+        {
+            _calls.Add(new KeyValuePair<SiteKey, CallSite>(key, site));
+            if (_callIndex != null)
+            {
+                _callIndex.Add(key, site);
+            }
+            else if (_calls.Count > IndexCallsFrom)
+            {
+                _callIndex = new Dictionary<SiteKey, CallSite>(_calls.Count * 2);
+                foreach (var pair in _calls) _callIndex.Add(pair.Key, pair.Value);
+            }
+        }
+
         private Opener OpenerFor(IInvocationOperation invocation) =>
             OpenerFor(invocation.Syntax, invocation.TargetMethod, invocation.Syntax.GetLocation());
 
         private Opener OpenerFor(SyntaxNode syntax, ISymbol symbol, Location location)
         {
+            _openers ??= new Dictionary<SyntaxNode, Opener>();
             if (!_openers.TryGetValue(syntax, out var opener))
             {
                 opener = new Opener(Display.Name(symbol), location, DocId(FactsResolver.Normalize(symbol)), isNoMigrateBody: false);
@@ -755,13 +786,17 @@ namespace AtomicContext.Analyzers.Flow
 
         private ImmutableArray<ArgValue> ClassifyArguments(ImmutableArray<IArgumentOperation> arguments, int parameterCount)
         {
-            var values = new ArgValue[parameterCount];
+            ArgValue[]? values = null;
             foreach (var argument in arguments)
             {
                 if (argument.Parameter is null || argument.Parameter.Ordinal >= parameterCount) continue;
-                values[argument.Parameter.Ordinal] = Classify(argument.Value);
+                var value = Classify(argument.Value);
+                if (value.Kind == ArgKind.Other) continue;
+                values ??= new ArgValue[parameterCount];
+                values[argument.Parameter.Ordinal] = value;
             }
-            return ImmutableArray.Create(values);
+            // An argument past the end of Args reads as unknown (ArgValue.Other): nothing to keep when all are.
+            return values is null ? ImmutableArray<ArgValue>.Empty : ImmutableArray.Create(values);
         }
 
         private ArgValue Classify(IOperation value)
@@ -901,13 +936,13 @@ namespace AtomicContext.Analyzers.Flow
         }
 
         private FlowState LabelState(ILabelSymbol? label) =>
-            label != null && _labels.TryGetValue(label, out var state) ? state : FlowState.Unreachable;
+            label != null && _labels != null && _labels.TryGetValue(label, out var state) ? state : FlowState.Unreachable;
 
-        private readonly Dictionary<ILabelSymbol, FlowState> _labelReads = new Dictionary<ILabelSymbol, FlowState>(SymbolEqualityComparer.Default);
+        private Dictionary<ILabelSymbol, FlowState>? _labelReads;
 
         private void MarkLabelRead(ILabelSymbol? label, FlowState state)
         {
-            if (label != null) _labelReads[label] = state;
+            if (label != null) (_labelReads ??= new Dictionary<ILabelSymbol, FlowState>(SymbolEqualityComparer.Default))[label] = state;
         }
 
         private void AddToLabel(ILabelSymbol? label, FlowState state)
@@ -915,9 +950,9 @@ namespace AtomicContext.Analyzers.Flow
             if (label is null) return;
             var old = LabelState(label);
             var joined = old.Join(state);
-            _labels[label] = joined;
+            (_labels ??= new Dictionary<ILabelSymbol, FlowState>(SymbolEqualityComparer.Default))[label] = joined;
             // A backward goto whose label was already passed with less: another pass is needed.
-            if (_labelReads.TryGetValue(label, out var read) && !read.Join(joined).SameAs(read)) _labelsChanged = true;
+            if (_labelReads != null && _labelReads.TryGetValue(label, out var read) && !read.Join(joined).SameAs(read)) _labelsChanged = true;
         }
 
         // ------------------------------------------------------------------ try / finally / using
@@ -1147,6 +1182,7 @@ namespace AtomicContext.Analyzers.Flow
         private void RecordSuspend(SyntaxNode node, string keyword, FlowState s)
         {
             if (s.IsUnreachable) return;
+            _suspends ??= new Dictionary<SyntaxNode, SuspendSite>();
             if (!_suspends.TryGetValue(node, out var site))
             {
                 site = new SuspendSite(node.GetLocation(), keyword);
@@ -1159,6 +1195,7 @@ namespace AtomicContext.Analyzers.Flow
         {
             if (s.IsUnreachable) return;
             var key = new SiteKey(node, isNoMigrate ? 1 : 0, null);
+            _perCpu ??= new Dictionary<SiteKey, PerCpuUse>();
             if (!_perCpu.TryGetValue(key, out var use))
             {
                 use = new PerCpuUse(node.GetLocation(), Display.Name(symbol), isNoMigrate);

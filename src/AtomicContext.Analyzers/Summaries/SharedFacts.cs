@@ -58,7 +58,19 @@ namespace AtomicContext.Analyzers.Summaries
         private static readonly KeyIndex?[] Indexes = new KeyIndex?[IndexesKept];
         private static int _nextIndex;
 
+        private static KeyIndex? _lastIndex;
+
         private static KeyIndex? IndexFor(ulong environment, bool create)
+        {
+            // Every body of a compilation asks for the same index: answered without the lock.
+            var last = Volatile.Read(ref _lastIndex);
+            if (last != null && last.Environment == environment) return last;
+            var found = FindOrCreateIndex(environment, create);
+            if (found != null) Volatile.Write(ref _lastIndex, found);
+            return found;
+        }
+
+        private static KeyIndex? FindOrCreateIndex(ulong environment, bool create)
         {
             lock (Indexes)
             {
