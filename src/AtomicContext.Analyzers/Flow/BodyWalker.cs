@@ -24,10 +24,16 @@ namespace AtomicContext.Analyzers.Flow
         private const int MaxPasses = 16;
         private const int MaxLoopIterations = 64;
 
-        private readonly FactsResolver _facts;
-        private readonly IMethodSymbol? _owner;
-        private readonly INamedTypeSymbol? _disposable;
-        private readonly CancellationToken _ct;
+        // One walker per thread is reused from body to body (its collections keep their capacity), since
+        // what a walk allocates and drops costs more in collections of the compiler's large heap than the
+        // walk itself. Everything that could keep a compilation alive is cleared between bodies.
+        [ThreadStatic] private static BodyWalker? t_spare;
+        private const int LargestKeptCapacity = 256;
+
+        private FactsResolver _facts = null!;
+        private IMethodSymbol? _owner;
+        private INamedTypeSymbol? _disposable;
+        private CancellationToken _ct;
 
         // Most bodies have a handful of call sites: a list searched linearly, indexed only past a few.
         private const int IndexCallsFrom = 8;
@@ -47,12 +53,16 @@ namespace AtomicContext.Analyzers.Flow
         private bool _hasRegionCalls;
         private bool _allRegionCallsConditional = true;
         private IOperation _root = null!;
-        private readonly List<IOperation> _nested = new List<IOperation>();
+        private List<IOperation> _nested = new List<IOperation>();
         private HashSet<IOperation>? _nestedSeen;
 
-        private readonly Func<IMethodSymbol, string?> _keyOf;
+        private Func<IMethodSymbol, string?> _keyOf = null!;
 
-        private BodyWalker(FactsResolver facts, IMethodSymbol? owner, INamedTypeSymbol? disposable, Func<IMethodSymbol, string?> keyOf, CancellationToken ct)
+        private BodyWalker()
+        {
+        }
+
+        private void Begin(FactsResolver facts, IMethodSymbol? owner, INamedTypeSymbol? disposable, Func<IMethodSymbol, string?> keyOf, CancellationToken ct)
         {
             _keyOf = keyOf;
             _facts = facts;
@@ -61,13 +71,44 @@ namespace AtomicContext.Analyzers.Flow
             _ct = ct;
         }
 
+        /// <summary>Forgets the body (and every symbol, operation and compilation it reached); false if too big to keep.</summary>
+        private bool End()
+        {
+            _facts = null!;
+            _owner = null;
+            _disposable = null;
+            _keyOf = null!;
+            _ct = default;
+            _root = null!;
+            _scan = null;
+            _labelsChanged = _sawGoto = _hasRegionCalls = false;
+            _allRegionCallsConditional = true;
+            bool small = _calls.Capacity <= LargestKeptCapacity && _exits.Count <= LargestKeptCapacity;
+            _calls.Clear();
+            _callIndex = null;
+            _exits.Clear();
+            _suspends?.Clear();
+            _perCpu?.Clear();
+            _labels?.Clear();
+            _labelReads?.Clear();
+            _handlers.Clear();
+            _collectors.Clear();
+            _openers?.Clear();
+            _nestedSeen?.Clear();
+            // The list of nested bodies went out with the facts: a new one for the next body.
+            if (_nested.Count > 0) _nested = new List<IOperation>();
+            return small;
+        }
+
         /// <summary>Analyses <paramref name="body"/> (a method body, block, or local function / lambda body).</summary>
         /// <param name="keyOf">How callees are named in the facts (<see cref="Summaries.SummaryStore.KeyOf"/>).</param>
         public static BodyFacts Analyze(IOperation body, IMethodSymbol? owner, FactsResolver facts, Compilation compilation, Func<IMethodSymbol, string?> keyOf, CancellationToken ct)
         {
             var ownerFacts = owner is null ? MemberFacts.Nothing : facts.Get(owner);
             bool noMigrate = ownerFacts.NoMigrate;
-            var walker = new BodyWalker(facts, owner, compilation.GetSpecialType(SpecialType.System_IDisposable), keyOf, ct);
+            var walker = t_spare ?? new BodyWalker();
+            t_spare = null;
+            walker.Begin(facts, owner, compilation.GetSpecialType(SpecialType.System_IDisposable), keyOf, ct);
             try
             {
                 return walker.Run(body, noMigrate);
@@ -75,6 +116,10 @@ namespace AtomicContext.Analyzers.Flow
             catch (InsufficientExecutionStackException)
             {
                 return new BodyFacts(owner is null ? null : keyOf(owner), OwnerLocation(owner), noMigrate ? 1 : 0, noMigrate, new List<CallSite>(), new List<ExitPoint>(), new List<SuspendSite>(), new List<PerCpuUse>(), false, false, failed: true, nested: null);
+            }
+            finally
+            {
+                if (walker.End()) t_spare = walker;
             }
         }
 
@@ -118,7 +163,7 @@ namespace AtomicContext.Analyzers.Flow
             suspends.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
             perCpu.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
             return new BodyFacts(_owner is null ? null : _keyOf(_owner), OwnerLocation(_owner), noMigrate ? 1 : 0, noMigrate, calls, exits, suspends, perCpu,
-                _hasRegionCalls, _hasRegionCalls && _allRegionCallsConditional, failed: false, nested: _nested);
+                _hasRegionCalls, _hasRegionCalls && _allRegionCallsConditional, failed: false, nested: _nested.Count > 0 ? _nested : null);
         }
 
         private static Location? OwnerLocation(IMethodSymbol? owner) =>

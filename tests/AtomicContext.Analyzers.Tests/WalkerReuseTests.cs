@@ -1,0 +1,75 @@
+using System.Linq;
+using System.Threading;
+using AtomicContext.Analyzers.Facts;
+using AtomicContext.Analyzers.Summaries;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Xunit;
+
+namespace AtomicContext.Analyzers.Tests
+{
+    /// <summary>One walker per thread is reused from body to body: each body's facts must stay its own.</summary>
+    public class WalkerReuseTests
+    {
+        [Fact]
+        public void Consecutive_bodies_on_one_thread_keep_their_own_calls_exits_awaits_and_nested_bodies()
+        {
+            var compilation = Compiler.Create(new[]
+            {
+                """
+                using System;
+                using System.Threading.Tasks;
+                using K;
+                using static K.Sched;
+                class W
+                {
+                    static void first(spinlock_t l)
+                    {
+                        Func<int, int> f = x => x + 1;
+                        spin_lock(l);
+                        udelay(f(1));
+                        if (f(2) > 0) return;
+                        spin_unlock(l);
+                    }
+                    static async Task second() { Func<int> g = () => 2; await Task.Yield(); msleep(g()); }
+                    static void third() { }
+                }
+                """,
+            });
+            var tree = compilation.SyntaxTrees.First();
+            var model = compilation.GetSemanticModel(tree);
+            var store = new SummaryStore(compilation, new FactsResolver(FactsFiles.Empty));
+            Flow.BodyFacts Walk(string name)
+            {
+                var declaration = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.Text == name);
+                return store.Analyze(model.GetOperation(declaration)!, (IMethodSymbol)model.GetDeclaredSymbol(declaration)!, CancellationToken.None);
+            }
+
+            var first = Walk("first");
+            var second = Walk("second");
+            var third = Walk("third");
+            var firstAgain = Walk("first");
+
+            Assert.Equal(new[] { "spin_lock", "udelay", "f", "f", "spin_unlock" }, first.Calls.Select(c => c.Name));
+            Assert.Single(first.Nested);
+            Assert.Equal(2, first.Exits.Count);
+            Assert.True(first.HasRegionCalls);
+
+            Assert.Contains(second.Calls, c => c.Name == "msleep");
+            Assert.DoesNotContain(second.Calls, c => c.Name == "spin_lock" || c.Name == "udelay");
+            Assert.Single(second.Suspends);
+            Assert.Single(second.Nested);
+            Assert.False(second.HasRegionCalls);
+
+            Assert.Empty(third.Calls);
+            Assert.Empty(third.Nested);
+            Assert.Empty(third.Suspends);
+            Assert.Single(third.Exits);
+
+            // The first body's facts were not changed by the walks that reused the walker after it.
+            Assert.Single(first.Nested);
+            Assert.Equal(first.Calls.Count, firstAgain.Calls.Count);
+            Assert.Equal(first.Calls.Select(c => c.Position), firstAgain.Calls.Select(c => c.Position));
+        }
+    }
+}
