@@ -122,6 +122,21 @@ namespace AtomicContext.Analyzers.Flow
         public FlowState State { get; internal set; }
     }
 
+    /// <summary>A local function or lambda inside a body: its facts and what its own diagnostics say of it.</summary>
+    public sealed class NestedBody
+    {
+        internal NestedBody(BodyFacts facts, MemberFacts ownerFacts, string ownerName)
+        {
+            Facts = facts;
+            OwnerFacts = ownerFacts;
+            OwnerName = ownerName;
+        }
+
+        public BodyFacts Facts { get; }
+        public MemberFacts OwnerFacts { get; }
+        public string OwnerName { get; }
+    }
+
     /// <summary>
     /// What one body's flow analysis found: plain data, computed once per body and compilation, from which
     /// both the body's own diagnostics and its summary are made.
@@ -152,27 +167,21 @@ namespace AtomicContext.Analyzers.Flow
         /// <summary>Where the owner is declared: orders the members of a call-graph cycle stably.</summary>
         public Location? OwnerLocation { get; }
 
-        /// <summary>Local functions and lambdas met in the body: separate bodies, analysed on their own.</summary>
+        /// <summary>Local functions and lambdas met in the body, as the walk found them (operations: not kept).</summary>
         public IReadOnlyList<IOperation> Nested { get; private set; }
 
-        /// <summary>Forgets the nested bodies, so cached facts do not keep operation trees alive.</summary>
-        /// <summary>The same facts without the nested bodies (operation trees): what may be kept across compilations.</summary>
-        internal BodyFacts WithoutNested()
-        {
-            if (Nested.Count == 0) return this;
-            var copy = new BodyFacts(Owner, OwnerLocation, Baseline, IsNoMigrate, (List<CallSite>)Calls, (List<ExitPoint>)Exits, (List<SuspendSite>)Suspends, (List<PerCpuUse>)PerCpuUses, HasRegionCalls, AllRegionCallsConditional, Failed, nested: null);
-            copy.NestedDropped = true;
-            return copy;
-        }
+        /// <summary>
+        /// The local functions and lambdas of the body, walked with it and kept as facts (symbol-free, so they
+        /// are reused with the body's facts): reported with the body, never bound again.
+        /// </summary>
+        public IReadOnlyList<NestedBody> NestedBodies { get; private set; } = System.Array.Empty<NestedBody>();
 
-        internal void DropNested()
+        /// <summary>The nested bodies are walked: keep their facts and forget the operations.</summary>
+        internal void Settle(IReadOnlyList<NestedBody> nested)
         {
-            if (Nested.Count > 0) NestedDropped = true;
+            NestedBodies = nested;
             Nested = System.Array.Empty<IOperation>();
         }
-
-        /// <summary>The nested bodies were forgotten when the facts were cached: find them again in the body.</summary>
-        public bool NestedDropped { get; private set; }
 
         /// <summary>The absolute depth at entry: 1 for a [NoMigrate] body, else 0.</summary>
         public int Baseline { get; }

@@ -61,7 +61,10 @@ namespace AtomicContext.Analyzers.Rules
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            // Generated code is not analysed (no Analyze flag: no callback runs on it). ReportDiagnostics only
+            // spares the driver a search of the whole tree for [GeneratedCode] at every tree we report in: a
+            // diagnostic of ours is always in a body we analysed, so never in generated code.
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
             context.RegisterCompilationStartAction(Start);
         }
 
@@ -79,7 +82,9 @@ namespace AtomicContext.Analyzers.Rules
             }
             var store = new SummaryStore(context.Compilation, new FactsResolver(files), files.Print);
             StoreObserver?.Invoke(store);
-            context.RegisterOperationBlockAction(c => Guard(() => AnalyzeBlock(c, store), c.OwningSymbol, c.ReportDiagnostic, c.CancellationToken));
+            // A code block action, not an operation block action: the driver binds no body for it, so a body
+            // is bound once — here, or earlier on demand for a caller's summary, whose facts are then reused.
+            context.RegisterCodeBlockAction(c => Guard(() => AnalyzeBlock(c, store), c.OwningSymbol, c.ReportDiagnostic, c.CancellationToken));
             bool overrides = IsConfiguredOn(context.Compilation, Descriptors.OverrideSleeps, context.CancellationToken);
             context.RegisterSymbolAction(c => Guard(() => AnalyzeMethod(c, store, overrides), c.Symbol, c.ReportDiagnostic, c.CancellationToken), SymbolKind.Method);
             if (!files.Problems.IsEmpty)
@@ -120,77 +125,31 @@ namespace AtomicContext.Analyzers.Rules
 
         // ------------------------------------------------------------------ bodies
 
-        private static void AnalyzeBlock(OperationBlockAnalysisContext context, SummaryStore store)
+        private static void AnalyzeBlock(CodeBlockAnalysisContext context, SummaryStore store)
         {
             if (!(context.OwningSymbol is IMethodSymbol owner)) return;
             if (FaultInjector?.Invoke(owner) == true) throw new InvalidOperationException("injected fault");
-            IOperation? body = null;
-            foreach (var block in context.OperationBlocks)
-            {
-                if (block.Kind == OperationKind.MethodBody || block.Kind == OperationKind.ConstructorBody || block.Kind == OperationKind.Block)
-                {
-                    body = block;
-                    break;
-                }
-            }
-            if (body is null) return;
             var ct = context.CancellationToken;
-            var facts = store.FactsFor(owner, body, ct);
+            var facts = store.FactsForDeclaration(owner, context.CodeBlock, context.SemanticModel, ct);
+            if (facts is null) return;
             var report = new Action<Diagnostic>(context.ReportDiagnostic);
-            Report(facts, owner, store, report, ct);
+            Report(facts, store.Facts.Get(owner), Display.Name(owner), store, report, ct);
 
-            // Local functions and lambdas are separate bodies; the walker listed them (and theirs, in turn).
-            var pending = new Stack<IOperation>(NestedOf(facts, body));
+            // Local functions and lambdas are separate bodies, walked with this one (and theirs, in turn).
+            var pending = new Stack<NestedBody>(facts.NestedBodies);
             while (pending.Count > 0)
             {
                 var nested = pending.Pop();
-                BodyFacts nestedFacts;
-                IMethodSymbol nestedSymbol;
-                if (nested is ILocalFunctionOperation localFunction && (localFunction.Body ?? localFunction.IgnoredBody) is { } localBody)
-                {
-                    nestedSymbol = localFunction.Symbol;
-                    nestedFacts = store.FactsFor(nestedSymbol, localBody, ct);
-                }
-                else if (nested is IAnonymousFunctionOperation lambda)
-                {
-                    nestedSymbol = lambda.Symbol;
-                    nestedFacts = store.Analyze(lambda.Body, nestedSymbol, ct);
-                }
-                else
-                {
-                    continue;
-                }
-                Report(nestedFacts, nestedSymbol, store, report, ct);
-                foreach (var inner in NestedOf(nestedFacts, nested)) pending.Push(inner);
+                Report(nested.Facts, nested.OwnerFacts, nested.OwnerName, store, report, ct);
+                foreach (var inner in nested.Facts.NestedBodies) pending.Push(inner);
             }
         }
 
-        /// <summary>The local functions and lambdas directly inside a body (not inside another nested one).</summary>
-        private static IEnumerable<IOperation> NestedOf(BodyFacts facts, IOperation body)
-        {
-            if (!facts.NestedDropped) return facts.Nested;
-            var found = new List<IOperation>();
-            var stack = new Stack<IOperation>();
-            foreach (var child in body.ChildOperations) stack.Push(child);
-            while (stack.Count > 0)
-            {
-                var op = stack.Pop();
-                if (op is ILocalFunctionOperation || op is IAnonymousFunctionOperation)
-                {
-                    if (!ReferenceEquals(op, body)) found.Add(op);
-                    continue;
-                }
-                foreach (var child in op.ChildOperations) stack.Push(child);
-            }
-            return found;
-        }
-
-        private static void Report(BodyFacts facts, IMethodSymbol owner, SummaryStore store, Action<Diagnostic> report, CancellationToken ct)
+        private static void Report(BodyFacts facts, MemberFacts ownerFacts, string ownerName, SummaryStore store, Action<Diagnostic> report, CancellationToken ct)
         {
             if (facts.Failed) return;
-            var ownerFacts = store.Facts.Get(owner);
             ReportSleeps(facts, store, report, ct);
-            ReportExits(facts, owner, ownerFacts, report);
+            ReportExits(facts, ownerName, ownerFacts, report);
             ReportPerCpu(facts, ownerFacts, report);
             ReportSuspends(facts, report);
         }
@@ -275,7 +234,7 @@ namespace AtomicContext.Analyzers.Rules
             }
         }
 
-        private static void ReportExits(BodyFacts facts, IMethodSymbol owner, MemberFacts ownerFacts, Action<Diagnostic> report)
+        private static void ReportExits(BodyFacts facts, string ownerName, MemberFacts ownerFacts, Action<Diagnostic> report)
         {
             if (!facts.HasRegionCalls) return;
             bool annotated = ownerFacts.IsRegionCall;
@@ -300,7 +259,7 @@ namespace AtomicContext.Analyzers.Rules
                     properties[Keys.OpenerStart] = held.Position.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
                 report(Diagnostic.Create(Descriptors.UnbalancedRegion, exit.Location, properties.ToImmutable(),
-                    Display.Name(owner), bad.Count > 3 ? "anything from " + bad[0] + " to " + bad[bad.Count - 1] : string.Join(" or ", bad), Signed(declared) + (annotated ? "" : " (it is not [EntersNoMigrate] or [ExitsNoMigrate])")));
+                    ownerName, bad.Count > 3 ? "anything from " + bad[0] + " to " + bad[bad.Count - 1] : string.Join(" or ", bad), Signed(declared) + (annotated ? "" : " (it is not [EntersNoMigrate] or [ExitsNoMigrate])")));
             }
         }
 

@@ -113,7 +113,7 @@ namespace AtomicContext.Analyzers.Summaries
                 cache = ReferenceEquals(seen, cache) ? fresh : seen;
                 if (cache is null || cache.Environment != environment) return;
             }
-            cache.Bodies[key] = facts.WithoutNested();
+            cache.Bodies[key] = facts;
             IndexFor(environment, create: true)!.Paths[key] = tree.FilePath;
         }
 

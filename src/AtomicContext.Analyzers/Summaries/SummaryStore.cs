@@ -156,21 +156,73 @@ namespace AtomicContext.Analyzers.Summaries
 
         // ------------------------------------------------------------------ bodies
 
-        /// <summary>The facts of a body the caller already holds bound (an operation block action): reused if known.</summary>
-        public BodyFacts FactsFor(IMethodSymbol method, IOperation body, CancellationToken ct)
+        /// <summary>
+        /// The facts of a member's body for its own code block action: the facts computed already (on demand for
+        /// a caller, or kept from an earlier compilation) without binding anything; else the body bound in the
+        /// driver's semantic model and walked. Null when the declaration has no body to walk.
+        /// </summary>
+        public BodyFacts? FactsForDeclaration(IMethodSymbol method, SyntaxNode declaration, SemanticModel model, CancellationToken ct)
         {
             var key = KeyOf(method);
-            if (key is null) return Analyze(body, method, ct);
+            if (key != null)
+            {
+                if (_bodies.TryGetValue(key, out var known)) return known;
+                var kept = SharedFacts.Get(declaration.SyntaxTree, _environment.Value, key);
+                if (kept != null) return _bodies.GetOrAdd(key, kept);
+            }
+            var body = BodyOf(model.GetOperation(declaration, ct));
+            if (body is null) return null;
+            var facts = Walk(body, method, ct);
+            if (key is null) return facts;
+            SharedFacts.Put(declaration.SyntaxTree, _environment.Value, key, facts);
+            return _bodies.GetOrAdd(key, facts);
+        }
+
+        private static IOperation? BodyOf(IOperation? op) =>
+            op != null && (op.Kind == OperationKind.MethodBody || op.Kind == OperationKind.ConstructorBody || op.Kind == OperationKind.Block) ? op : null;
+
+        /// <summary>The facts of a local function's body met in a walk: reused if known.</summary>
+        private BodyFacts FactsFor(IMethodSymbol method, IOperation body, CancellationToken ct)
+        {
+            var key = KeyOf(method);
+            if (key is null) return Walk(body, method, ct);
             if (_bodies.TryGetValue(key, out var known)) return known;
             var tree = body.Syntax.SyntaxTree;
             var facts = SharedFacts.Get(tree, _environment.Value, key);
             if (facts is null)
             {
-                facts = Analyze(body, method, ct);
+                facts = Walk(body, method, ct);
                 SharedFacts.Put(tree, _environment.Value, key, facts);
             }
-            var stored = _bodies.GetOrAdd(key, facts);
-            return ReferenceEquals(stored, facts) ? facts : stored;
+            return _bodies.GetOrAdd(key, facts);
+        }
+
+        /// <summary>
+        /// Walks a body and, with it, its local functions and lambdas (each a body of its own): the facts that
+        /// come out hold no operation, so they may be kept and reused without binding the body again.
+        /// </summary>
+        private BodyFacts Walk(IOperation body, IMethodSymbol owner, CancellationToken ct)
+        {
+            var facts = Analyze(body, owner, ct);
+            if (facts.Nested.Count == 0) return facts;
+            var nested = new List<NestedBody>(facts.Nested.Count);
+            try
+            {
+                System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+                foreach (var op in facts.Nested)
+                {
+                    if (op is ILocalFunctionOperation localFunction && (localFunction.Body ?? localFunction.IgnoredBody) is { } localBody)
+                        nested.Add(new NestedBody(FactsFor(localFunction.Symbol, localBody, ct), _facts.Get(localFunction.Symbol), Display.Name(localFunction.Symbol)));
+                    else if (op is IAnonymousFunctionOperation lambda)
+                        nested.Add(new NestedBody(Walk(lambda.Body, lambda.Symbol, ct), _facts.Get(lambda.Symbol), Display.Name(lambda.Symbol)));
+                }
+            }
+            catch (InsufficientExecutionStackException)
+            {
+                // Functions nested deeper than the stack allows are not analysed; the body itself is.
+            }
+            facts.Settle(nested);
+            return facts;
         }
 
         /// <summary>The facts of a body analysed once and not kept (a lambda, which nothing calls by name).</summary>
@@ -200,8 +252,7 @@ namespace AtomicContext.Analyzers.Summaries
                     var body = Bind(syntax, ct);
                     if (body != null)
                     {
-                        facts = Analyze(body, method!, ct);
-                        facts.DropNested();
+                        facts = Walk(body, method!, ct);
                         SharedFacts.Put(syntax.SyntaxTree, _environment.Value, key, facts);
                     }
                 }
