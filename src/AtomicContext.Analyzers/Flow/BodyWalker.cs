@@ -527,63 +527,81 @@ namespace AtomicContext.Analyzers.Flow
                     if (n == 1 && value != null) firstValue[local] = Unwrap(value);
                 }
 
+                // A write whose value is not known: the local is not "written once from a constant".
+                void WriteTwice(ILocalSymbol local)
+                {
+                    Write(local, null);
+                    Write(local, null);
+                }
+
+                // Switched on the kind first (a jump table): most operations are none of these, and a type
+                // test searches the operation's interfaces.
                 foreach (var op in root.DescendantsAndSelf())
                 {
-                    switch (op)
+                    switch (op.Kind)
                     {
-                        case IInvocationOperation inv:
-                            if (!regionCalls && walker._facts.Get(inv.TargetMethod).IsRegionCall) regionCalls = true;
+                        case OperationKind.Invocation:
+                            if (!regionCalls && walker._facts.Get(((IInvocationOperation)op).TargetMethod).IsRegionCall) regionCalls = true;
                             break;
-                        case IVariableDeclaratorOperation d:
-                            if (d.Initializer != null) Write(d.Symbol, d.Initializer.Value);
-                            break;
-                        case ISimpleAssignmentOperation a when a.Target is ILocalReferenceOperation target:
-                            Write(target.Local, a.Value);
-                            break;
-                        case IAssignmentOperation a when a.Target is ILocalReferenceOperation target:
-                            Write(target.Local, null);
-                            Write(target.Local, null);
-                            break;
-                        case IIncrementOrDecrementOperation inc when inc.Target is ILocalReferenceOperation target:
-                            Write(target.Local, null);
-                            Write(target.Local, null);
-                            break;
-                        case IArgumentOperation arg when arg.Value is ILocalReferenceOperation target && arg.Parameter != null && arg.Parameter.RefKind != RefKind.None && arg.Parameter.RefKind != RefKind.In:
-                            Write(target.Local, null);
-                            Write(target.Local, null);
-                            break;
-                        case IAddressOfOperation addr when addr.Reference is ILocalReferenceOperation target:
-                            Write(target.Local, null);
-                            Write(target.Local, null);
-                            break;
-                        case IDeclarationExpressionOperation decl when decl.Expression is ILocalReferenceOperation target:
-                            Write(target.Local, null);
-                            Write(target.Local, null);
-                            break;
-                        case IDeconstructionAssignmentOperation deconstruction:
-                            foreach (var part in deconstruction.Target.DescendantsAndSelf())
+                        case OperationKind.VariableDeclarator:
                             {
-                                if (part is ILocalReferenceOperation target)
-                                {
-                                    Write(target.Local, null);
-                                    Write(target.Local, null);
-                                }
+                                var d = (IVariableDeclaratorOperation)op;
+                                if (d.Initializer != null) Write(d.Symbol, d.Initializer.Value);
+                                break;
+                            }
+                        case OperationKind.SimpleAssignment:
+                            if (((IAssignmentOperation)op).Target is ILocalReferenceOperation simpleTarget)
+                                Write(simpleTarget.Local, ((IAssignmentOperation)op).Value);
+                            break;
+                        case OperationKind.CompoundAssignment:
+                        case OperationKind.CoalesceAssignment:
+                            if (((IAssignmentOperation)op).Target is ILocalReferenceOperation compoundTarget)
+                                WriteTwice(compoundTarget.Local);
+                            break;
+                        case OperationKind.Increment:
+                        case OperationKind.Decrement:
+                            if (((IIncrementOrDecrementOperation)op).Target is ILocalReferenceOperation bumped)
+                                WriteTwice(bumped.Local);
+                            break;
+                        case OperationKind.Argument:
+                            {
+                                var arg = (IArgumentOperation)op;
+                                if (arg.Value is ILocalReferenceOperation target && arg.Parameter != null && arg.Parameter.RefKind != RefKind.None && arg.Parameter.RefKind != RefKind.In)
+                                    WriteTwice(target.Local);
+                                break;
+                            }
+                        case OperationKind.AddressOf:
+                            if (((IAddressOfOperation)op).Reference is ILocalReferenceOperation addressed)
+                                WriteTwice(addressed.Local);
+                            break;
+                        case OperationKind.DeclarationExpression:
+                            if (((IDeclarationExpressionOperation)op).Expression is ILocalReferenceOperation declared)
+                                WriteTwice(declared.Local);
+                            break;
+                        case OperationKind.DeconstructionAssignment:
+                            foreach (var part in ((IDeconstructionAssignmentOperation)op).Target.DescendantsAndSelf())
+                            {
+                                if (part is ILocalReferenceOperation target) WriteTwice(target.Local);
                             }
                             break;
                     }
 
                     Atom? atom = null;
-                    switch (op)
+                    switch (op.Kind)
                     {
-                        case ILocalReferenceOperation l when l.Type?.SpecialType == SpecialType.System_Boolean:
-                            atom = new Atom(l.Local, Atom.BoolValue);
+                        case OperationKind.LocalReference when op.Type?.SpecialType == SpecialType.System_Boolean:
+                            atom = new Atom(((ILocalReferenceOperation)op).Local, Atom.BoolValue);
                             break;
-                        case IParameterReferenceOperation p when p.Type?.SpecialType == SpecialType.System_Boolean:
-                            atom = new Atom(p.Parameter, Atom.BoolValue);
+                        case OperationKind.ParameterReference when op.Type?.SpecialType == SpecialType.System_Boolean:
+                            atom = new Atom(((IParameterReferenceOperation)op).Parameter, Atom.BoolValue);
                             break;
-                        case IBinaryOperation b when b.OperatorMethod is null && (b.OperatorKind == BinaryOperatorKind.Equals || b.OperatorKind == BinaryOperatorKind.NotEquals) && NullComparedSymbol(b) is { } sym:
-                            atom = new Atom(sym, Atom.NotNull);
-                            break;
+                        case OperationKind.Binary:
+                            {
+                                var b = (IBinaryOperation)op;
+                                if (b.OperatorMethod is null && (b.OperatorKind == BinaryOperatorKind.Equals || b.OperatorKind == BinaryOperatorKind.NotEquals) && NullComparedSymbol(b) is { } sym)
+                                    atom = new Atom(sym, Atom.NotNull);
+                                break;
+                            }
                     }
                     if (atom is { } a2 && IsConditionUse(op))
                     {

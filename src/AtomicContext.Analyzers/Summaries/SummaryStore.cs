@@ -46,6 +46,10 @@ namespace AtomicContext.Analyzers.Summaries
         private readonly Compilation _compilation;
         private readonly FactsResolver _facts;
         private readonly ConcurrentDictionary<IMethodSymbol, string?> _keys = new ConcurrentDictionary<IMethodSymbol, string?>(SymbolEqualityComparer.Default);
+
+        // Every key made in this compilation, back to its method: a callee met in a walk is found without
+        // parsing its key (facts kept from an earlier compilation still go through the parser).
+        private readonly ConcurrentDictionary<string, IMethodSymbol> _methodsByKey = new ConcurrentDictionary<string, IMethodSymbol>(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, BodyFacts> _bodies = new ConcurrentDictionary<string, BodyFacts>(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, Summary> _summaries = new ConcurrentDictionary<string, Summary>(StringComparer.Ordinal);
         private readonly Func<IMethodSymbol, string?> _keyOf;
@@ -108,7 +112,9 @@ namespace AtomicContext.Analyzers.Summaries
         {
             method = (IMethodSymbol)FactsResolver.Normalize(method);
             if (_keys.TryGetValue(method, out var known)) return known;
-            return _keys.GetOrAdd(method, ComputeKey(method));
+            var key = _keys.GetOrAdd(method, ComputeKey(method));
+            if (key != null) _methodsByKey.TryAdd(key, method);
+            return key;
         }
 
         private static string? ComputeKey(IMethodSymbol method)
@@ -130,6 +136,7 @@ namespace AtomicContext.Analyzers.Summaries
         /// <summary>The method a key names in this compilation (null when it names none).</summary>
         private IMethodSymbol? Resolve(string key, CancellationToken ct)
         {
+            if (_methodsByKey.TryGetValue(key, out var met)) return met;
             if (!key.StartsWith("~", StringComparison.Ordinal))
                 return DocumentationCommentId.GetFirstSymbolForDeclarationId(key, _compilation) as IMethodSymbol;
             int at = key.LastIndexOf('@');
@@ -417,14 +424,15 @@ namespace AtomicContext.Analyzers.Summaries
 
         private sealed class Node
         {
-            public Node(string method, BodyFacts facts, int index)
+            /// <param name="seen">Scratch set, shared by the nodes of one solve (cleared here).</param>
+            public Node(string method, BodyFacts facts, int index, HashSet<string> seen)
             {
                 Method = method;
                 Facts = facts;
                 Index = index;
                 LowLink = index;
                 Successors = new List<string>();
-                var seen = new HashSet<string>(StringComparer.Ordinal);
+                seen.Clear();
                 foreach (var site in facts.Calls)
                 {
                     if (IsSummaryEdge(site) && seen.Add(site.Callee!)) Successors.Add(site.Callee!);
@@ -446,11 +454,12 @@ namespace AtomicContext.Analyzers.Summaries
             var nodes = new Dictionary<string, Node>(StringComparer.Ordinal);
             var tarjanStack = new Stack<Node>();
             var callStack = new Stack<Node>();
+            var scratch = new HashSet<string>(StringComparer.Ordinal);
             int index = 0;
 
             Node Open(string m)
             {
-                var node = new Node(m, FactsOf(m, ct), index++);
+                var node = new Node(m, FactsOf(m, ct), index++, scratch);
                 nodes.Add(m, node);
                 tarjanStack.Push(node);
                 node.OnStack = true;
