@@ -14,7 +14,7 @@ using Microsoft.CodeAnalysis.Operations;
 namespace AtomicContext.Analyzers.Rules
 {
     /// <summary>
-    /// The analyzer: every report comes from the analysed body's own operation block action (so the IDE shows
+    /// The analyzer: every report comes from the analysed body's own code block action (so the IDE shows
     /// it for the open document), asking callee summaries on demand from the per-compilation store.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
