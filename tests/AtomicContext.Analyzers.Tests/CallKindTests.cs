@@ -46,6 +46,32 @@ namespace AtomicContext.Analyzers.Tests
         }
 
         [Fact]
+        public async Task User_defined_increment_and_compound_assignment_operators_are_calls()
+        {
+            await Analyze("""
+                using K;
+                using static K.Sched;
+                class Counter
+                {
+                    public static Counter operator ++(Counter c) { msleep(1); return c; }
+                    public static Counter operator +(Counter a, int b) { msleep(b); return a; }
+                }
+                class User
+                {
+                    static void f(spinlock_t l, Counter c)
+                    {
+                        spin_lock(l);
+                        {|#0:c++|};
+                        {|#1:c += 2|};
+                        spin_unlock(l);
+                    }
+                }
+                """,
+                Sleep(0, "'spin_lock' (line 12)", "op_Increment → msleep"),
+                Sleep(1, "'spin_lock' (line 12)", "op_Addition → msleep"));
+        }
+
+        [Fact]
         public async Task Dotnet_blocking_members_and_the_lock_statement_sleep()
         {
             await Analyze("""

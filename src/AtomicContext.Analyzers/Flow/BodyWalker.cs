@@ -365,10 +365,23 @@ namespace AtomicContext.Analyzers.Flow
                         if (declarator.Initializer != null) v = Visit(declarator.Initializer.Value, v);
                         return v.Forget(declarator.Symbol);
                     }
+                case ICompoundAssignmentOperation compound when compound.OperatorMethod != null:
+                    {
+                        // `a += b` with a user-defined operator calls it.
+                        var v = VisitChildren(compound, s);
+                        v = Call(compound.OperatorMethod, compound.OperatorMethod, compound.Syntax, CallKind.Operator, default, v);
+                        return Variable(compound.Target) is { } target ? v.Forget(target) : v;
+                    }
                 case IAssignmentOperation assignment when Variable(assignment.Target) is { } written:
                     return VisitChildren(assignment, s).Forget(written);
-                case IIncrementOrDecrementOperation increment when Variable(increment.Target) is { } bumped:
-                    return VisitChildren(increment, s).Forget(bumped);
+                case IIncrementOrDecrementOperation increment:
+                    {
+                        // `p++` with a user-defined operator calls it.
+                        var v = VisitChildren(increment, s);
+                        if (increment.OperatorMethod != null)
+                            v = Call(increment.OperatorMethod, increment.OperatorMethod, increment.Syntax, CallKind.Operator, default, v);
+                        return Variable(increment.Target) is { } bumped ? v.Forget(bumped) : v;
+                    }
             }
             return VisitChildren(op, s);
         }

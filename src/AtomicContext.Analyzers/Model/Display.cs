@@ -21,6 +21,8 @@ namespace AtomicContext.Analyzers.Model
                             return m.AssociatedSymbol is IPropertySymbol p ? PropertyName(p) : m.Name;
                         case MethodKind.DelegateInvoke:
                             return m.ContainingType?.Name ?? m.Name;
+                        case MethodKind.AnonymousFunction:
+                            return "lambda";
                     }
                     if (m.ContainingType != null && BuiltinSleepers.IsBlocking(m)) return m.ContainingType.Name + "." + m.Name;
                     return m.Name;

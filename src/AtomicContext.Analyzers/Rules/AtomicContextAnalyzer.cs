@@ -82,9 +82,22 @@ namespace AtomicContext.Analyzers.Rules
             }
             var store = new SummaryStore(context.Compilation, new FactsResolver(files), files.Print);
             StoreObserver?.Invoke(store);
+            var compilation = context.Compilation;
+            var filter = new Lazy<RegionFilter>(() =>
+            {
+                try
+                {
+                    return RegionFilter.For(compilation, store.Facts, files, CancellationToken.None);
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException))
+                {
+                    FailureObserver?.Invoke(ex);
+                    return RegionFilter.Everything;
+                }
+            }, LazyThreadSafetyMode.ExecutionAndPublication);
             // A code block action, not an operation block action: the driver binds no body for it, so a body
             // is bound once — here, or earlier on demand for a caller's summary, whose facts are then reused.
-            context.RegisterCodeBlockAction(c => Guard(() => AnalyzeBlock(c, store), c.OwningSymbol, c.ReportDiagnostic, c.CancellationToken));
+            context.RegisterCodeBlockAction(c => Guard(() => AnalyzeBlock(c, store, filter), c.OwningSymbol, c.ReportDiagnostic, c.CancellationToken));
             bool overrides = IsConfiguredOn(context.Compilation, Descriptors.OverrideSleeps, context.CancellationToken);
             context.RegisterSymbolAction(c => Guard(() => AnalyzeMethod(c, store, overrides), c.Symbol, c.ReportDiagnostic, c.CancellationToken), SymbolKind.Method);
             if (!files.Problems.IsEmpty)
@@ -125,15 +138,19 @@ namespace AtomicContext.Analyzers.Rules
 
         // ------------------------------------------------------------------ bodies
 
-        private static void AnalyzeBlock(CodeBlockAnalysisContext context, SummaryStore store)
+        private static void AnalyzeBlock(CodeBlockAnalysisContext context, SummaryStore store, Lazy<RegionFilter> filter)
         {
             if (!(context.OwningSymbol is IMethodSymbol owner)) return;
             if (FaultInjector?.Invoke(owner) == true) throw new InvalidOperationException("injected fault");
+            // A body that names no region, per-CPU or [NoMigrate] member cannot report by itself: it is not bound
+            // here (a caller's summary binds it on demand if it needs it).
+            var ownerFacts = store.Facts.Get(owner);
+            if (!ownerFacts.NoMigrate && !filter.Value.MayReport(context.CodeBlock)) return;
             var ct = context.CancellationToken;
             var facts = store.FactsForDeclaration(owner, context.CodeBlock, context.SemanticModel, ct);
             if (facts is null) return;
             var report = new Action<Diagnostic>(context.ReportDiagnostic);
-            Report(facts, store.Facts.Get(owner), Display.Name(owner), store, report, ct);
+            Report(facts, ownerFacts, Display.Name(owner), store, report, ct);
 
             // Local functions and lambdas are separate bodies, walked with this one (and theirs, in turn).
             var pending = new Stack<NestedBody>(facts.NestedBodies);

@@ -1,0 +1,149 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+using AtomicContext.Analyzers.Rules;
+using AtomicContext.Analyzers.Summaries;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace AtomicContext.Analyzers.Tests
+{
+    /// <summary>
+    /// A body that names no region, per-CPU or [NoMigrate] member is not bound for its own sake — and the
+    /// filter never hides a body that reports.
+    /// </summary>
+    [Collection(FaultInjectionCollection.Name)] // the store observer is a static hook
+    public class RegionFilterTests
+    {
+        private static async Task<(Compiler.Run Run, int Walked)> AnalyzeCounting(Compilation compilation)
+        {
+            var stores = new List<SummaryStore>();
+            AtomicContextAnalyzer.StoreObserver = s => { lock (stores) stores.Add(s); };
+            try
+            {
+                var run = await Compiler.AnalyzeAll(compilation);
+                return (run, stores.Sum(s => s.BodiesWalked));
+            }
+            finally
+            {
+                AtomicContextAnalyzer.StoreObserver = null;
+            }
+        }
+
+        private static string Unrelated(int count)
+        {
+            var sb = new StringBuilder("public static class Unrelated {\n");
+            for (int i = 0; i < count; i++)
+                sb.AppendLine($"  public static int u{i}(int x) {{ int y = x * 2; if (y > 3) y = u{(i + 1) % count}(y - 1); System.Console.WriteLine(y); return y; }}");
+            sb.AppendLine("}");
+            return sb.ToString();
+        }
+
+        private const string Region = """
+            using K;
+            using static K.Sched;
+            public static class R
+            {
+                public static void f(spinlock_t l) { spin_lock(l); helper(); spin_unlock(l); }
+                static void helper() { msleep(1); }
+            }
+            """;
+
+        [Fact]
+        public async Task Bodies_that_name_no_region_member_are_not_walked_and_the_report_is_unchanged()
+        {
+            var (alone, walkedAlone) = await AnalyzeCounting(Compiler.Create(new[] { Region }));
+            var (withMore, walkedWithMore) = await AnalyzeCounting(Compiler.Create(new[] { Region, Unrelated(200) }));
+            Assert.Empty(alone.Exceptions);
+            Assert.Empty(withMore.Exceptions);
+            Assert.Equal(alone.Diagnostics.Select(d => d.GetMessage()), withMore.Diagnostics.Select(d => d.GetMessage()));
+            Assert.Single(withMore.Diagnostics, d => d.Id == "ACA0001");
+            // 200 more bodies, none walked: nothing in them can report, and no region reaches them.
+            Assert.Equal(walkedAlone, walkedWithMore);
+        }
+
+        [Fact]
+        public async Task An_attribute_under_an_alias_a_NoMigrate_lambda_and_a_Dispose_that_exits_still_make_a_body_count()
+        {
+            var source = """
+                using System;
+                using K;
+                using static K.Sched;
+                using NM = AtomicContext.NoMigrateAttribute;
+                using Exits = AtomicContext.ExitsNoMigrateAttribute;
+                public sealed class Guard : IDisposable { [Exits] public void Dispose() { } }
+                public static class A
+                {
+                    [NM] public static void in_irq() { }
+                    public static void caller() { {|#0:in_irq()|}; }
+                    public static void lambda() { Action a = [AtomicContext.NoMigrate] () => {|#1:msleep(1)|}; {|#3:a()|}; }
+                    public static void leaves(Guard g) { using (g) { } {|#2:}|}
+                }
+                """;
+            await Verify.Analyze(source,
+                Verify.At("ACA0004", 0),
+                Verify.At("ACA0001", 1).WithMessage("'msleep' may sleep while migration is disabled by [NoMigrate] 'lambda' (line 11): msleep"),
+                Verify.At("ACA0002", 2),
+                Verify.At("ACA0004", 3));
+        }
+
+        [Fact]
+        public async Task A_region_opened_by_a_member_of_a_referenced_assembly_is_found()
+        {
+            var library = Compiler.Create(new[]
+            {
+                """
+                namespace Lib
+                {
+                    public static class Locks
+                    {
+                        [AtomicContext.EntersNoMigrate] public static void lib_lock() { }
+                        [AtomicContext.ExitsNoMigrate] public static void lib_unlock() { }
+                    }
+                }
+                """,
+            }).WithAssemblyName("Lib");
+            using var image = new MemoryStream();
+            Assert.True(library.Emit(image).Success);
+            var reference = MetadataReference.CreateFromImage(image.ToArray());
+            var user = Compiler.Create(new[]
+            {
+                """
+                using static K.Sched;
+                public static class U { public static void f() { Lib.Locks.lib_lock(); msleep(1); Lib.Locks.lib_unlock(); } }
+                """,
+            }).AddReferences(reference);
+            var (run, _) = await AnalyzeCounting(user);
+            Assert.Empty(run.Exceptions);
+            var d = Assert.Single(run.Diagnostics);
+            Assert.Equal("ACA0001", d.Id);
+            Assert.Contains("'lib_lock'", d.GetMessage());
+        }
+
+        [Fact]
+        public async Task An_operator_that_opens_a_region_turns_the_filter_off()
+        {
+            // `++` names nothing: a body using it could not be told from its tokens.
+            var source = """
+                using K;
+                using static K.Sched;
+                public sealed class Pin
+                {
+                    [AtomicContext.EntersNoMigrate] public static Pin operator ++(Pin p) => p;
+                }
+                public static class C
+                {
+                    public static void f(Pin p) { p++; {|#0:msleep(1)|}; preempt_enable(); }
+                }
+                """;
+            await Verify.Analyze(source, Verify.At("ACA0001", 0));
+            var compilation = Compiler.Create(new[] { source.Replace("{|#0:", "").Replace("|}", "") });
+            var filter = Facts.RegionFilter.For(compilation, new Facts.FactsResolver(Facts.FactsFiles.Empty), Facts.FactsFiles.Empty, default);
+            Assert.True(filter.IsOff);
+        }
+    }
+}
