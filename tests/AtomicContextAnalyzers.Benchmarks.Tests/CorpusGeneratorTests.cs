@@ -178,6 +178,18 @@ namespace AtomicContextAnalyzers.Benchmarks.Tests
         }
 
         [Fact]
+        public void Plain_code_is_deterministic_compiles_and_gives_our_analyzers_nothing_to_report()
+        {
+            Corpus plain = PlainCode.Generate(4, 20);
+            Assert.Equal(plain.Files.Select(f => f.Text), PlainCode.Generate(4, 20).Files.Select(f => f.Text));
+            var parsed = new ParsedCorpus(plain);
+            Assert.Empty(parsed.NewCompilation().GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+            RunResult ours = Workload.Run(parsed, Config.Ours, AnalyzerSets.LoadOurs());
+            Assert.Empty(ours.AnalyzerExceptions);
+            Assert.Empty(ours.Diagnostics);
+        }
+
+        [Fact]
         public void Writes_the_corpus_to_disk()
         {
             string dir = Path.Combine(Path.GetTempPath(), "aca-corpus-" + Guid.NewGuid().ToString("N"));
