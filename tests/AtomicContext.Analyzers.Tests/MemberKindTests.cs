@@ -43,5 +43,24 @@ namespace AtomicContext.Analyzers.Tests
             Assert.Equal(new[] { 5, 10, 12, 13, 13, 14, 15, 16, 18, 19 }, sleeps);
             Assert.DoesNotContain(run.Diagnostics, d => d.Id == "ACA0999");
         }
+
+        [Fact]
+        public async Task A_partial_method_is_checked_once_in_the_part_with_the_body()
+        {
+            await Verify.Analyze("""
+                using K;
+                using static K.Sched;
+                public partial class P
+                {
+                    static spinlock_t l = new spinlock_t();
+                    public partial void f();
+                }
+                public partial class P
+                {
+                    public partial void f() { spin_lock(l); {|#0:msleep(1)|}; spin_unlock(l); }
+                }
+                """,
+                Verify.At("ACA0001", 0));
+        }
     }
 }

@@ -170,6 +170,10 @@ namespace AtomicContext.Analyzers.Summaries
         /// </summary>
         public BodyFacts? FactsForDeclaration(IMethodSymbol method, SyntaxNode declaration, SemanticModel model, CancellationToken ct)
         {
+            // A declaration without a body (the defining part of a partial method, which shares the key of the
+            // implementing part) has no facts of its own. The driver runs no code block action for one today;
+            // this keeps it so if it ever does.
+            if (!DeclaresBody(declaration)) return null;
             var key = KeyOf(method);
             if (key != null)
             {
@@ -184,6 +188,13 @@ namespace AtomicContext.Analyzers.Summaries
             SharedFacts.Put(declaration.SyntaxTree, _environment.Value, key, facts);
             return _bodies.GetOrAdd(key, facts);
         }
+
+        private static bool DeclaresBody(SyntaxNode declaration) => declaration switch
+        {
+            BaseMethodDeclarationSyntax m => m.Body != null || m.ExpressionBody != null,
+            AccessorDeclarationSyntax a => a.Body != null || a.ExpressionBody != null,
+            _ => true,
+        };
 
         private static IOperation? BodyOf(IOperation? op) =>
             op != null && (op.Kind == OperationKind.MethodBody || op.Kind == OperationKind.ConstructorBody || op.Kind == OperationKind.Block) ? op : null;
