@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading.Tasks;
 using Xunit;
 using static AtomicContext.Analyzers.Tests.Verify;
@@ -68,10 +69,15 @@ namespace AtomicContext.Analyzers.Tests
                 """);
         }
 
-        [Fact]
-        public async Task A_sleep_at_the_loop_head_reached_on_the_back_edge_with_the_lock_held_is_reported()
+        [Theory]
+        [InlineData(0)]
+        // The walker keeps a body's call sites in a list and indexes them past eight: with ten calls before it,
+        // the sleep is the eleventh site, and its state must still be joined over the loop's passes.
+        [InlineData(10)]
+        public async Task A_sleep_at_the_loop_head_reached_on_the_back_edge_with_the_lock_held_is_reported(int callsBefore)
         {
-            await Analyze("""
+            string before = string.Concat(System.Linq.Enumerable.Range(1, callsBefore).Select(i => $"udelay({i}); "));
+            string source = """
                 using K;
                 using static K.Sched;
                 class Loop
@@ -80,40 +86,15 @@ namespace AtomicContext.Analyzers.Tests
                     {
                         for (int i = 0; i < n; i++)
                         {
-                            {|#0:msleep(1)|};
+                            BEFORE{|#0:msleep(1)|};
                             spin_lock(l);
+                            udelay(0);
                         }
                     {|#1:}|}
                 }
-                """,
+                """.Replace("BEFORE", before);
+            await Analyze(source,
                 Sleep(0, "'spin_lock' (line 10)", "msleep"),
-                At("ACA0002", 1).WithMessage("'f' leaves with region depth anything from +1 to +23 on this path, where it should leave with 0 (it is not [EntersNoMigrate] or [ExitsNoMigrate])"));
-        }
-
-        [Fact]
-        public async Task A_call_site_past_the_first_few_in_a_body_still_joins_the_state_of_every_pass()
-        {
-            // The walker keeps a body's call sites in a list and indexes them past eight: the sleep below is the
-            // eleventh site and is reached with the lock held only on the loop's second pass.
-            await Analyze("""
-                using K;
-                using static K.Sched;
-                class Loop
-                {
-                    static void f(spinlock_t l, int n)
-                    {
-                        for (int i = 0; i < n; i++)
-                        {
-                            udelay(1); udelay(2); udelay(3); udelay(4); udelay(5);
-                            udelay(6); udelay(7); udelay(8); udelay(9); udelay(10);
-                            {|#0:msleep(1)|};
-                            spin_lock(l);
-                            udelay(11);
-                        }
-                    {|#1:}|}
-                }
-                """,
-                Sleep(0, "'spin_lock' (line 12)", "msleep"),
                 At("ACA0002", 1).WithMessage("'f' leaves with region depth anything from +1 to +23 on this path, where it should leave with 0 (it is not [EntersNoMigrate] or [ExitsNoMigrate])"));
         }
 
