@@ -37,20 +37,21 @@ namespace AtomicContext.Analyzers.Tests
             public List<Exception> Exceptions { get; } = new List<Exception>();
         }
 
-        public static CompilationWithAnalyzers WithAnalyzer(Compilation compilation, Run run, ImmutableArray<AdditionalText> additional = default)
+        /// <param name="concurrent">False: the callbacks run one at a time (counts of the work done are then exact).</param>
+        public static CompilationWithAnalyzers WithAnalyzer(Compilation compilation, Run run, ImmutableArray<AdditionalText> additional = default, bool concurrent = true)
         {
             var options = new CompilationWithAnalyzersOptions(
                 new AnalyzerOptions(additional.IsDefault ? ImmutableArray<AdditionalText>.Empty : additional),
                 onAnalyzerException: (ex, analyzer, diagnostic) => { lock (run.Exceptions) run.Exceptions.Add(ex); },
-                concurrentAnalysis: true, logAnalyzerExecutionTime: false);
+                concurrentAnalysis: concurrent, logAnalyzerExecutionTime: false);
             return compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new AtomicContextAnalyzer()), options);
         }
 
         /// <summary>All analyzer diagnostics of the compilation; fails on any swallowed or thrown analyzer exception.</summary>
-        public static async Task<Run> AnalyzeAll(Compilation compilation, ImmutableArray<AdditionalText> additional = default)
+        public static async Task<Run> AnalyzeAll(Compilation compilation, ImmutableArray<AdditionalText> additional = default, bool concurrent = true)
         {
             var holder = new Run();
-            var cwa = WithAnalyzer(compilation, holder, additional);
+            var cwa = WithAnalyzer(compilation, holder, additional, concurrent);
             int before = Verify.Failures.Count;
             _ = typeof(Verify).TypeHandle; // the static constructor installs the failure observer
             System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Verify).TypeHandle);
