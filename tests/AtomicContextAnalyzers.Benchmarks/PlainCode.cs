@@ -19,14 +19,7 @@ namespace AtomicContextAnalyzers.Benchmarks
         public static Corpus Generate(int files, int methodsPerFile)
         {
             var list = new List<GeneratedFile>();
-            ulong state = 0x9E3779B97F4A7C15UL;
-            int Next(int bound)
-            {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                return (int)(state % (ulong)bound);
-            }
+            var rng = new SplitMix64(0x504C41494EUL);
 
             for (int f = 0; f < files; f++)
             {
@@ -36,7 +29,7 @@ namespace AtomicContextAnalyzers.Benchmarks
                 for (int m = 0; m < methodsPerFile; m++)
                 {
                     int near = (m + 7) % methodsPerFile;
-                    int other = Next(files);
+                    int other = rng.Next(files);
                     sb.Append(CultureInfo.InvariantCulture, $"        public static int m{m}(int x)\n        {{\n");
                     sb.Append(CultureInfo.InvariantCulture, $"            var list = new List<int>();\n");
                     sb.Append(CultureInfo.InvariantCulture, $"            for (int k = 0; k < x % 5; k++) list.Add(k * {m});\n");

@@ -53,9 +53,6 @@ namespace AtomicContext.Analyzers.Facts
         /// <summary>Whether the filter lets every body through.</summary>
         public bool IsOff => _names is null;
 
-        /// <summary>The names a body must mention to be analysed for its own diagnostics (tests).</summary>
-        public IReadOnlyCollection<string> Names => (IReadOnlyCollection<string>?)_names ?? Array.Empty<string>();
-
         /// <summary>
         /// Whether the code block may report anything: false only when none of its tokens can reach a region,
         /// per-CPU data or a <c>[NoMigrate]</c> member.

@@ -174,19 +174,7 @@ namespace AtomicContext.Analyzers.Summaries
             // implementing part) has no facts of its own. The driver runs no code block action for one today;
             // this keeps it so if it ever does.
             if (!DeclaresBody(declaration)) return null;
-            var key = KeyOf(method);
-            if (key != null)
-            {
-                if (_bodies.TryGetValue(key, out var known)) return known;
-                var kept = SharedFacts.Get(declaration.SyntaxTree, _environment.Value, key);
-                if (kept != null) return _bodies.GetOrAdd(key, kept);
-            }
-            var body = BodyOf(model.GetOperation(declaration, ct));
-            if (body is null) return null;
-            var facts = Walk(body, method, ct);
-            if (key is null) return facts;
-            SharedFacts.Put(declaration.SyntaxTree, _environment.Value, key, facts);
-            return _bodies.GetOrAdd(key, facts);
+            return FactsOfBody(method, declaration.SyntaxTree, () => BodyOf(model.GetOperation(declaration, ct)), ct);
         }
 
         private static bool DeclaresBody(SyntaxNode declaration) => declaration switch
@@ -200,18 +188,27 @@ namespace AtomicContext.Analyzers.Summaries
             op != null && (op.Kind == OperationKind.MethodBody || op.Kind == OperationKind.ConstructorBody || op.Kind == OperationKind.Block) ? op : null;
 
         /// <summary>The facts of a local function's body met in a walk: reused if known.</summary>
-        private BodyFacts FactsFor(IMethodSymbol method, IOperation body, CancellationToken ct)
+        private BodyFacts FactsFor(IMethodSymbol method, IOperation body, CancellationToken ct) =>
+            FactsOfBody(method, body.Syntax.SyntaxTree, () => body, ct)!;
+
+        /// <summary>
+        /// A body's facts: those computed already in this compilation, or kept from an earlier one for the same
+        /// tree, binding nothing; else the body <paramref name="bind"/> gives, walked and kept. Null when it gives none.
+        /// </summary>
+        private BodyFacts? FactsOfBody(IMethodSymbol method, SyntaxTree tree, Func<IOperation?> bind, CancellationToken ct)
         {
             var key = KeyOf(method);
-            if (key is null) return Walk(body, method, ct);
-            if (_bodies.TryGetValue(key, out var known)) return known;
-            var tree = body.Syntax.SyntaxTree;
-            var facts = SharedFacts.Get(tree, _environment.Value, key);
-            if (facts is null)
+            if (key != null)
             {
-                facts = Walk(body, method, ct);
-                SharedFacts.Put(tree, _environment.Value, key, facts);
+                if (_bodies.TryGetValue(key, out var known)) return known;
+                var kept = SharedFacts.Get(tree, _environment.Value, key);
+                if (kept != null) return _bodies.GetOrAdd(key, kept);
             }
+            var body = bind();
+            if (body is null) return null;
+            var facts = Walk(body, method, ct);
+            if (key is null) return facts;
+            SharedFacts.Put(tree, _environment.Value, key, facts);
             return _bodies.GetOrAdd(key, facts);
         }
 
@@ -243,7 +240,7 @@ namespace AtomicContext.Analyzers.Summaries
             return facts;
         }
 
-        /// <summary>The facts of a body analysed once and not kept (a lambda, which nothing calls by name).</summary>
+        /// <summary>One body walked as the walker finds it (its local functions and lambdas listed, not walked; <see cref="Walk"/> settles them), not kept.</summary>
         public BodyFacts Analyze(IOperation body, IMethodSymbol owner, CancellationToken ct)
         {
             Interlocked.Increment(ref _walked);

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -30,8 +29,7 @@ namespace AtomicContext.CodeFixes.Fixes
         public override async Task<FixPlan?> PlanAsync(Document document, Diagnostic diagnostic, CancellationToken ct)
         {
             if (diagnostic.Id != Descriptors.SleepInRegionId) return null;
-            if (!diagnostic.Properties.TryGetValue(AtomicContextAnalyzer.Keys.OpenerStart, out var startText) || startText is null) return null;
-            if (!int.TryParse(startText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int openerStart)) return null;
+            if (!TryGetOpenerStart(diagnostic, out int openerStart)) return null;
             var root = await document.GetSyntaxRootAsync(ct).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(ct).ConfigureAwait(false);
             if (root is null || model is null || openerStart < 0 || openerStart >= root.FullSpan.End) return null;

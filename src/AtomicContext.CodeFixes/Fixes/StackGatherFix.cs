@@ -37,17 +37,14 @@ namespace AtomicContext.CodeFixes.Fixes
         public override string FixAllTitle => "Pass the per-CPU objects on the stack";
 
         public override string? SeedOf(Document document, Diagnostic diagnostic) =>
-            diagnostic.Properties.TryGetValue(AtomicContextAnalyzer.Keys.OpenerStart, out var start) && start != null
-                ? SiteKey(document.Id, int.Parse(start, CultureInfo.InvariantCulture))
-                : null;
+            TryGetOpenerStart(diagnostic, out int start) ? SiteKey(document.Id, start) : null;
 
         private static string SiteKey(DocumentId id, int position) => id.Id.ToString("N") + ":" + position.ToString(CultureInfo.InvariantCulture);
 
         public override async Task<FixPlan?> PlanAsync(Document document, Diagnostic diagnostic, CancellationToken ct)
         {
             if (diagnostic.Id != Descriptors.SleepInRegionId) return null;
-            if (!diagnostic.Properties.TryGetValue(AtomicContextAnalyzer.Keys.OpenerStart, out var startText) || startText is null) return null;
-            if (!int.TryParse(startText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int openerStart)) return null;
+            if (!TryGetOpenerStart(diagnostic, out int openerStart)) return null;
             diagnostic.Properties.TryGetValue(AtomicContextAnalyzer.Keys.Opener, out var openerId);
 
             var root = await document.GetSyntaxRootAsync(ct).ConfigureAwait(false);

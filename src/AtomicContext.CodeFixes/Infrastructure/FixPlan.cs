@@ -86,5 +86,13 @@ namespace AtomicContext.CodeFixes.Infrastructure
 
         /// <summary>The seed of a diagnostic for <see cref="FixPlan.Covers"/> (null: none, plan every diagnostic).</summary>
         public virtual string? SeedOf(Document document, Diagnostic diagnostic) => null;
+
+        /// <summary>Where the region's opener starts in the document, as the diagnostic carries it.</summary>
+        protected static bool TryGetOpenerStart(Diagnostic diagnostic, out int position)
+        {
+            position = -1;
+            return diagnostic.Properties.TryGetValue(Analyzers.Rules.AtomicContextAnalyzer.Keys.OpenerStart, out var text) && text != null
+                && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out position);
+        }
     }
 }
