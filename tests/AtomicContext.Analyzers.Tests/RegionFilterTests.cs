@@ -22,6 +22,12 @@ namespace AtomicContext.Analyzers.Tests
         /// <summary>Analysed with one callback at a time: concurrent callbacks may both walk a body before either keeps it.</summary>
         private static async Task<(Compiler.Run Run, int Walked)> AnalyzeCounting(Compilation compilation)
         {
+            var (run, walked, _) = await AnalyzeCountingBinds(compilation);
+            return (run, walked);
+        }
+
+        private static async Task<(Compiler.Run Run, int Walked, int BoundOnDemand)> AnalyzeCountingBinds(Compilation compilation)
+        {
             // Added beside the other tests' observers (never replacing them), and counting this compilation's stores only.
             var stores = new List<SummaryStore>();
             System.Action<SummaryStore> observe = s => { lock (stores) stores.Add(s); };
@@ -30,7 +36,10 @@ namespace AtomicContext.Analyzers.Tests
             {
                 var run = await Compiler.AnalyzeAll(compilation, concurrent: false);
                 lock (stores)
-                    return (run, stores.Where(s => s.Compilation.SyntaxTrees.SequenceEqual(compilation.SyntaxTrees)).Sum(s => s.BodiesWalked));
+                {
+                    var mine = stores.Where(s => s.Compilation.SyntaxTrees.SequenceEqual(compilation.SyntaxTrees)).ToList();
+                    return (run, mine.Sum(s => s.BodiesWalked), mine.Sum(s => s.BodiesBoundOnDemand));
+                }
             }
             finally
             {
@@ -56,6 +65,32 @@ namespace AtomicContext.Analyzers.Tests
                 static void helper() { msleep(1); }
             }
             """;
+
+        [Fact]
+        public async Task A_lambda_walked_with_its_owner_is_not_bound_again_when_a_call_through_its_delegate_needs_its_summary()
+        {
+            var source = """
+                using System;
+                using K;
+                using static K.Sched;
+                public static class L
+                {
+                    public static void f(spinlock_t l)
+                    {
+                        Action<int> nap = n => msleep(n);
+                        spin_lock(l);
+                        nap(1);
+                        spin_unlock(l);
+                    }
+                }
+                """;
+            var (run, _, boundOnDemand) = await AnalyzeCountingBinds(Compiler.Create(new[] { source }));
+            Assert.Empty(run.Exceptions);
+            var sleep = Assert.Single(run.Diagnostics, d => d.Id == "ACA0001");
+            Assert.Contains("msleep", sleep.GetMessage());
+            // The lambda's facts were kept under its key when f's body was walked: the summary of the call finds them.
+            Assert.Equal(0, boundOnDemand);
+        }
 
         [Fact]
         public async Task Bodies_that_name_no_region_member_are_not_walked_and_the_report_is_unchanged()

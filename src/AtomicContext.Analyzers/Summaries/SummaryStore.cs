@@ -99,6 +99,11 @@ namespace AtomicContext.Analyzers.Summaries
 
         private int _walked;
 
+        /// <summary>How many bodies a summary had to bind itself (their facts were not known from an earlier walk).</summary>
+        public int BodiesBoundOnDemand => _boundOnDemand;
+
+        private int _boundOnDemand;
+
         public FactsResolver Facts => _facts;
         public Compilation Compilation => _compilation;
 
@@ -187,7 +192,11 @@ namespace AtomicContext.Analyzers.Summaries
         private static IOperation? BodyOf(IOperation? op) =>
             op != null && (op.Kind == OperationKind.MethodBody || op.Kind == OperationKind.ConstructorBody || op.Kind == OperationKind.Block) ? op : null;
 
-        /// <summary>The facts of a local function's body met in a walk: reused if known.</summary>
+        /// <summary>
+        /// The facts of a local function's or lambda's body met in a walk: reused if known, else walked and kept
+        /// under the function's key (a call through a delegate the walk resolved to the lambda finds them there
+        /// instead of binding the lambda again).
+        /// </summary>
         private BodyFacts FactsFor(IMethodSymbol method, IOperation body, CancellationToken ct) =>
             FactsOfBody(method, body.Syntax.SyntaxTree, () => body, ct)!;
 
@@ -229,7 +238,7 @@ namespace AtomicContext.Analyzers.Summaries
                     if (op is ILocalFunctionOperation localFunction && (localFunction.Body ?? localFunction.IgnoredBody) is { } localBody)
                         nested.Add(new NestedBody(FactsFor(localFunction.Symbol, localBody, ct), _facts.Get(localFunction.Symbol), Display.Name(localFunction.Symbol)));
                     else if (op is IAnonymousFunctionOperation lambda)
-                        nested.Add(new NestedBody(Walk(lambda.Body, lambda.Symbol, ct), _facts.Get(lambda.Symbol), Display.Name(lambda.Symbol)));
+                        nested.Add(new NestedBody(FactsFor(lambda.Symbol, lambda.Body, ct), _facts.Get(lambda.Symbol), Display.Name(lambda.Symbol)));
                 }
             }
             catch (InsufficientExecutionStackException)
@@ -264,6 +273,7 @@ namespace AtomicContext.Analyzers.Summaries
                 facts = SharedFacts.Get(syntax.SyntaxTree, _environment.Value, key);
                 if (facts is null)
                 {
+                    Interlocked.Increment(ref _boundOnDemand);
                     var body = Bind(syntax, ct);
                     if (body != null)
                     {
