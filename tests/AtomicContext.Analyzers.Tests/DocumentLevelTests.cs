@@ -47,6 +47,50 @@ namespace AtomicContext.Analyzers.Tests
             Assert.Empty(otherFile);
         }
 
+        /// <summary>
+        /// The IDE asks for a span, then the document, on one analyzer instance, and a build asks for everything:
+        /// each call is reported once in each answer, and the last answer is what a fresh analysis gives.
+        /// </summary>
+        [Fact]
+        public async Task Span_then_document_then_compilation_analyses_report_each_sleep_once()
+        {
+            var source = """
+                using K;
+                using static K.Sched;
+                class A
+                {
+                    static void first(spinlock_t l) { spin_lock(l); Helpers.nap(); spin_unlock(l); }
+                    static void second(spinlock_t l) { spin_lock(l); Helpers.nap(); spin_unlock(l); }
+                    static void third(spinlock_t l) { spin_lock(l); System.Action a = () => Helpers.nap(); a(); spin_unlock(l); }
+                }
+                """;
+            var helpers = "static class Helpers { public static void nap() => K.Sched.msleep(1); }";
+            var compilation = Compiler.Create(new[] { source, helpers });
+            var tree = compilation.SyntaxTrees.First();
+            var model = compilation.GetSemanticModel(tree);
+            var text = tree.GetText().ToString();
+            int firstAt = text.IndexOf("static void first", System.StringComparison.Ordinal);
+            var firstSpan = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(firstAt, text.IndexOf("Helpers.nap()", firstAt, System.StringComparison.Ordinal));
+
+            var run = new Compiler.Run();
+            var cwa = Compiler.WithAnalyzer(compilation, run);
+            var inSpan = await cwa.GetAnalyzerSemanticDiagnosticsAsync(model, firstSpan, CancellationToken.None);
+            var wholeDocument = await cwa.GetAnalyzerSemanticDiagnosticsAsync(model, null, CancellationToken.None);
+            var wholeCompilation = await cwa.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+            Assert.Empty(run.Exceptions);
+
+            var line = new System.Func<Microsoft.CodeAnalysis.Diagnostic, int>(d => d.Location.GetLineSpan().StartLinePosition.Line + 1);
+            Assert.Equal(new[] { 5 }, inSpan.Where(d => d.Id == "ACA0001").Select(line));
+            Assert.Equal(new[] { 5, 6, 7 }, wholeDocument.Where(d => d.Id == "ACA0001").Select(line).OrderBy(x => x));
+            Assert.Equal(new[] { 5, 6, 7 }, wholeCompilation.Where(d => d.Id == "ACA0001").Select(line).OrderBy(x => x));
+
+            // A fresh whole-compilation analysis says the same.
+            var fresh = await Compiler.AnalyzeAll(Compiler.Create(new[] { source, helpers }));
+            Assert.Equal(
+                fresh.Diagnostics.Select(d => d.Id + " " + line(d) + " " + d.GetMessage()).OrderBy(x => x),
+                wholeCompilation.Select(d => d.Id + " " + line(d) + " " + d.GetMessage()).OrderBy(x => x));
+        }
+
         [Fact]
         public async Task Document_analysis_in_a_larger_compilation_binds_only_what_the_regions_reach()
         {
