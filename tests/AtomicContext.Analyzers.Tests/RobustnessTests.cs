@@ -77,11 +77,49 @@ namespace AtomicContext.Analyzers.Tests
         [Fact]
         public async Task A_deeply_nested_expression_is_skipped_not_a_stack_overflow()
         {
+            // 20,000 nested parentheses: the compiler itself refuses this (CS8078); the analyzer must not crash.
             var sb = new StringBuilder("class C { int f(K.spinlock_t l) { K.Sched.spin_lock(l); return 0");
             for (int i = 0; i < 20_000; i++) sb.Append(" + (1");
             sb.Append(new string(')', 20_000)).Append("; } }");
             var run = await Compiler.AnalyzeAll(Compiler.Create(new[] { sb.ToString() }));
             Assert.Empty(run.Exceptions);
+        }
+
+        [Fact]
+        public async Task A_body_nested_deeper_than_the_walk_can_follow_is_reported_as_not_analysed_never_skipped_silently()
+        {
+            // 1,500 nested ifs compile (Roslyn's own operation factory overflows the stack near 4,000, for every
+            // IOperation analyzer); the walk runs short of stack first on this machine. Either the sleep inside is
+            // reported, or the member is named as not analysed — never neither.
+            const int depth = 1_500;
+            var source = "using static K.Sched; class C { void f(K.spinlock_t l, int i) { spin_lock(l); "
+                + string.Concat(Enumerable.Repeat("if (i > 1) { ", depth)) + "msleep(i);" + new string('}', depth)
+                + " spin_unlock(l); } }";
+            var run = await Compiler.AnalyzeAll(Compiler.Create(new[] { source }));
+            Assert.Empty(run.Exceptions);
+            bool analysed = run.Diagnostics.Any(d => d.Id == "ACA0001");
+            var notAnalysed = run.Diagnostics.Where(d => d.Id == "ACA0999").ToList();
+            Assert.True(analysed != (notAnalysed.Count == 1), "expected the sleep reported or the member reported as not analysed, exactly one of them");
+            if (!analysed)
+            {
+                Assert.Contains("'f'", notAnalysed[0].GetMessage());
+                Assert.Contains("InsufficientExecutionStackException", notAnalysed[0].GetMessage());
+            }
+        }
+
+        [Fact]
+        public async Task A_long_chain_of_binary_operators_is_walked_and_the_sleep_after_it_is_reported()
+        {
+            // a + b + c + … nests one level per operator, on the left (generated code, long concatenations).
+            var terms = string.Join(" + ", Enumerable.Repeat("g(i)", 20_000));
+            var text = string.Join(" + ", Enumerable.Repeat("\"x\"", 20_000));
+            var source = "using static K.Sched; class C { static int g(int x) => x; "
+                + "int f(K.spinlock_t l, int i) { spin_lock(l); int r = " + terms + "; string s = " + text + "; msleep(r); spin_unlock(l); return r; } }";
+            var run = await Compiler.AnalyzeAll(Compiler.Create(new[] { source }));
+            Assert.Empty(run.Exceptions);
+            Assert.DoesNotContain(run.Diagnostics, d => d.Id == "ACA0999");
+            var sleep = Assert.Single(run.Diagnostics, d => d.Id == "ACA0001");
+            Assert.StartsWith("'msleep' may sleep while migration is disabled by 'spin_lock'", sleep.GetMessage());
         }
     }
 

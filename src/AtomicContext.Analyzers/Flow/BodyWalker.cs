@@ -344,6 +344,8 @@ namespace AtomicContext.Analyzers.Flow
                         v = Visit(userBinary.RightOperand, v);
                         return Call(userBinary.OperatorMethod, userBinary.OperatorMethod, userBinary.Syntax, CallKind.Operator, default, v);
                     }
+                case IBinaryOperation builtIn when IsChainLink(builtIn):
+                    return VisitBinaryChain(builtIn, s);
                 case IConversionOperation conversion when conversion.OperatorMethod != null && !conversion.IsImplicit:
                     {
                         var v = Visit(conversion.Operand, s);
@@ -384,6 +386,31 @@ namespace AtomicContext.Analyzers.Flow
                     }
             }
             return VisitChildren(op, s);
+        }
+
+        /// <summary>A built-in, not short-circuiting binary operator: left, then right, no branch.</summary>
+        private static bool IsChainLink(IOperation op) =>
+            op is IBinaryOperation b && b.OperatorMethod is null
+            && b.OperatorKind != BinaryOperatorKind.ConditionalAnd && b.OperatorKind != BinaryOperatorKind.ConditionalOr;
+
+        /// <summary>
+        /// <c>a + b + c + …</c> nests on its left, one level per operator: a long one (generated code, a long
+        /// concatenation) would exhaust the stack if walked by recursion, so its left spine is walked with a list.
+        /// </summary>
+        private FlowState VisitBinaryChain(IBinaryOperation top, FlowState s)
+        {
+            if (!IsChainLink(top.LeftOperand)) return Visit(top.RightOperand, Visit(top.LeftOperand, s));
+            var rights = new List<IOperation>();
+            IOperation left = top;
+            while (IsChainLink(left))
+            {
+                var link = (IBinaryOperation)left;
+                rights.Add(link.RightOperand);
+                left = link.LeftOperand;
+            }
+            s = Visit(left, s);
+            for (int i = rights.Count - 1; i >= 0; i--) s = Visit(rights[i], s);
+            return s;
         }
 
         private FlowState VisitChildren(IOperation op, FlowState s)

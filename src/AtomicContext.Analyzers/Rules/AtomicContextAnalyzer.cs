@@ -164,7 +164,13 @@ namespace AtomicContext.Analyzers.Rules
 
         private static void Report(BodyFacts facts, MemberFacts ownerFacts, string ownerName, SummaryStore store, Action<Diagnostic> report, CancellationToken ct)
         {
-            if (facts.Failed) return;
+            if (facts.Failed)
+            {
+                // Never skipped silently: the body nests deeper than the walk can follow (the stack ran short).
+                report(Diagnostic.Create(Descriptors.InternalError, facts.OwnerLocation ?? Location.None, ownerName,
+                    nameof(InsufficientExecutionStackException), "its statements or expressions nest deeper than the analysis can follow"));
+                return;
+            }
             ReportSleeps(facts, store, report, ct);
             ReportExits(facts, ownerName, ownerFacts, report);
             ReportPerCpu(facts, ownerFacts, report);
