@@ -75,5 +75,33 @@ namespace AtomicContext.Analyzers.Tests
                 Sleep(0, "'spin_lock' (line 17)", "my_alloc → kmalloc"),
                 Sleep(1, "'spin_lock' (line 17)", "my_alloc2 → my_alloc → kmalloc"));
         }
+
+        [Fact]
+        public async Task A_MightSleepIf_that_names_no_parameter_is_ACA0008_and_the_member_counts_as_sleeping()
+        {
+            await Analyze("""
+                using AtomicContext;
+                using K;
+                using static K.Sched;
+                class Alloc
+                {
+                    [{|#0:MightSleepIf("flags", 0x10)|}]
+                    static object grab(int n, uint gfp) => null;
+                    [MightSleepIf(nameof(gfp), 0x10)]
+                    static object grab2(int n, uint gfp) => null;
+                    static void f(spinlock_t l)
+                    {
+                        spin_lock(l);
+                        {|#1:grab(8, 0)|};
+                        grab2(8, 0);
+                        {|#2:grab2(8, 0x10)|};
+                        spin_unlock(l);
+                    }
+                }
+                """,
+                At("ACA0008", 0).WithArguments("grab", "flags"),
+                Sleep(1, "'spin_lock' (line 12)", "grab"),
+                Sleep(2, "'spin_lock' (line 12)", "grab2"));
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
@@ -109,14 +110,11 @@ namespace AtomicContext.Analyzers.Facts
                                 if (named.Key == "AtomicAlternative" && TryLong(named.Value.Value, out long alt)) alternative = alt;
                                 if (named.Key == "AtomicAlternativeName") alternativeName = named.Value.Value as string;
                             }
-                            foreach (var p in m.Parameters)
-                            {
-                                if (p.Name == parameterName)
-                                {
-                                    sleepIfs = sleepIfs.Add(new SleepIf(p.Ordinal, parameterName, mask, alternative, alternativeName));
-                                    break;
-                                }
-                            }
+                            var target = ParameterNamed(m, parameterName);
+                            if (target != null)
+                                sleepIfs = sleepIfs.Add(new SleepIf(target.Ordinal, parameterName, mask, alternative, alternativeName));
+                            else
+                                flags |= Fact.MightSleep; // the condition cannot be evaluated: it may sleep (ACA0008 says why)
                         }
                         break;
                 }
@@ -138,6 +136,28 @@ namespace AtomicContext.Analyzers.Facts
                 case char c: result = c; return true;
                 case bool bo: result = bo ? 1 : 0; return true;
                 default: result = 0; return false;
+            }
+        }
+
+        private static IParameterSymbol? ParameterNamed(IMethodSymbol method, string name)
+        {
+            foreach (var p in method.Parameters)
+            {
+                if (p.Name == name) return p;
+            }
+            return null;
+        }
+
+        /// <summary>The <c>[MightSleepIf]</c> attributes of a method that name none of its parameters, with the name they give.</summary>
+        public static IEnumerable<(AttributeData Attribute, string Name)> SleepIfsNamingNoParameter(IMethodSymbol method)
+        {
+            foreach (var attribute in method.GetAttributes())
+            {
+                var cls = attribute.AttributeClass;
+                if (cls is null || cls.Name != "MightSleepIfAttribute" || !IsOurNamespace(cls.ContainingNamespace)) continue;
+                if (attribute.ConstructorArguments.Length == 2 && attribute.ConstructorArguments[0].Value is string name
+                    && ParameterNamed(method, name) is null)
+                    yield return (attribute, name);
             }
         }
 

@@ -56,6 +56,7 @@ namespace AtomicContext.Analyzers.Rules
             Descriptors.AwaitInRegion,
             Descriptors.AssumeNoSleepJustification,
             Descriptors.BadFactsFile,
+            Descriptors.SleepIfUnknownParameter,
             Descriptors.InternalError);
 
         public override void Initialize(AnalysisContext context)
@@ -342,6 +343,11 @@ namespace AtomicContext.Analyzers.Rules
             {
                 var location = AttributeLocation(method, "AssumeNoSleepAttribute", context.CancellationToken) ?? method.Locations[0];
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.AssumeNoSleepJustification, location, Display.Name(method)));
+            }
+            foreach (var (attribute, name) in FactsResolver.SleepIfsNamingNoParameter(method))
+            {
+                var location = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? method.Locations[0];
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.SleepIfUnknownParameter, location, Display.Name(method), name));
             }
             if (overrides) ReportOverride(context, method, store);
         }

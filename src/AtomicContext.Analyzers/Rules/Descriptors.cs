@@ -15,6 +15,7 @@ namespace AtomicContext.Analyzers.Rules
         public const string AwaitInRegionId = "ACA0005";
         public const string AssumeNoSleepJustificationId = "ACA0006";
         public const string BadFactsFileId = "ACA0007";
+        public const string SleepIfUnknownParameterId = "ACA0008";
         public const string InternalErrorId = "ACA0999";
 
         public static readonly DiagnosticDescriptor SleepInRegion = Make(
@@ -61,6 +62,12 @@ namespace AtomicContext.Analyzers.Rules
             "{0}",
             "A line of AtomicContext.Sleepers.txt or AtomicContext.Facts.txt that resolves to no member of the compilation is ignored.",
             true, WellKnownDiagnosticTags.CompilationEnd);
+
+        public static readonly DiagnosticDescriptor SleepIfUnknownParameter = Make(
+            SleepIfUnknownParameterId,
+            "[MightSleepIf] names no parameter of its member",
+            "[MightSleepIf] on '{0}' names '{1}', which is not one of its parameters: every call to it counts as sleeping",
+            "The condition cannot be evaluated (a parameter renamed without the string, or a typo), so the member is treated as [MightSleep]. Name the parameter with nameof(...).");
 
         /// <summary>An analysis that failed says so, where a silent skip would look like clean code.</summary>
         public static readonly DiagnosticDescriptor InternalError = Make(
