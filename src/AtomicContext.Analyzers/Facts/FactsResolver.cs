@@ -99,9 +99,7 @@ namespace AtomicContext.Analyzers.Facts
                         justification = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string : null;
                         break;
                     case "MightSleepIfAttribute":
-                        if (symbol is IMethodSymbol m && attribute.ConstructorArguments.Length == 2
-                            && attribute.ConstructorArguments[0].Value is string parameterName
-                            && TryLong(attribute.ConstructorArguments[1].Value, out long mask))
+                        if (symbol is IMethodSymbol m && TryReadSleepIf(attribute, out string parameterName, out long mask))
                         {
                             long? alternative = null;
                             string? alternativeName = null;
@@ -148,15 +146,27 @@ namespace AtomicContext.Analyzers.Facts
             return null;
         }
 
-        /// <summary>The <c>[MightSleepIf]</c> attributes of a method that name none of its parameters, with the name they give.</summary>
+        /// <summary>The parameter name and mask of a <c>[MightSleepIf]</c>, when its arguments are well formed.</summary>
+        private static bool TryReadSleepIf(AttributeData attribute, out string parameterName, out long mask)
+        {
+            mask = 0;
+            parameterName = "";
+            if (attribute.ConstructorArguments.Length != 2 || !(attribute.ConstructorArguments[0].Value is string name)) return false;
+            parameterName = name;
+            return TryLong(attribute.ConstructorArguments[1].Value, out mask);
+        }
+
+        /// <summary>
+        /// The <c>[MightSleepIf]</c> attributes of a method that name none of its parameters, with the name they give:
+        /// the ones <see cref="ReadAttributes"/> turned into <c>MightSleep</c>.
+        /// </summary>
         public static IEnumerable<(AttributeData Attribute, string Name)> SleepIfsNamingNoParameter(IMethodSymbol method)
         {
             foreach (var attribute in method.GetAttributes())
             {
                 var cls = attribute.AttributeClass;
                 if (cls is null || cls.Name != "MightSleepIfAttribute" || !IsOurNamespace(cls.ContainingNamespace)) continue;
-                if (attribute.ConstructorArguments.Length == 2 && attribute.ConstructorArguments[0].Value is string name
-                    && ParameterNamed(method, name) is null)
+                if (TryReadSleepIf(attribute, out string name, out _) && ParameterNamed(method, name) is null)
                     yield return (attribute, name);
             }
         }

@@ -344,10 +344,14 @@ namespace AtomicContext.Analyzers.Rules
                 var location = AttributeLocation(method, "AssumeNoSleepAttribute", context.CancellationToken) ?? method.Locations[0];
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.AssumeNoSleepJustification, location, Display.Name(method)));
             }
-            foreach (var (attribute, name) in FactsResolver.SleepIfsNamingNoParameter(method))
+            // Such an attribute makes its member MightSleep (FactsResolver): only those members are searched for one.
+            if (facts.MightSleep)
             {
-                var location = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? method.Locations[0];
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.SleepIfUnknownParameter, location, Display.Name(method), name));
+                foreach (var (attribute, name) in FactsResolver.SleepIfsNamingNoParameter(method))
+                {
+                    var location = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? method.Locations[0];
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.SleepIfUnknownParameter, location, Display.Name(method), name));
+                }
             }
             if (overrides) ReportOverride(context, method, store);
         }
