@@ -93,16 +93,28 @@ namespace AtomicContext.Analyzers.Tests
         }
 
         [Fact]
-        public async Task Bodies_that_name_no_region_member_are_not_walked_and_the_report_is_unchanged()
+        public async Task With_regions_in_the_compilation_every_body_is_walked_once_from_the_compilers_tree_and_none_is_bound_again()
         {
-            var (alone, walkedAlone) = await AnalyzeCounting(Compiler.Create(new[] { Region }));
-            var (withMore, walkedWithMore) = await AnalyzeCounting(Compiler.Create(new[] { Region, Unrelated(200) }));
+            var (alone, walkedAlone, _) = await AnalyzeCountingBinds(Compiler.Create(new[] { Region }));
+            var (withMore, walkedWithMore, boundWithMore) = await AnalyzeCountingBinds(Compiler.Create(new[] { Region, Unrelated(200) }));
             Assert.Empty(alone.Exceptions);
             Assert.Empty(withMore.Exceptions);
             Assert.Equal(alone.Diagnostics.Select(d => d.GetMessage()), withMore.Diagnostics.Select(d => d.GetMessage()));
             Assert.Single(withMore.Diagnostics, d => d.Id == "ACA0001");
-            // 200 more bodies, none walked: nothing in them can report, and no region reaches them.
-            Assert.Equal(walkedAlone, walkedWithMore);
+            // Each of the 200 bodies walked exactly once, in its own code block action (any of them could be a
+            // callee of a region), and the region's check, held until its tree was complete, bound none again.
+            Assert.Equal(walkedAlone + 200, walkedWithMore);
+            Assert.Equal(0, boundWithMore);
+        }
+
+        [Fact]
+        public async Task Without_any_region_member_in_the_compilation_no_body_is_walked()
+        {
+            var (run, walked, bound) = await AnalyzeCountingBinds(Compiler.Create(new[] { Unrelated(200) }, withKernel: false));
+            Assert.Empty(run.Exceptions);
+            Assert.Empty(run.Diagnostics);
+            Assert.Equal(0, walked);
+            Assert.Equal(0, bound);
         }
 
         [Fact]

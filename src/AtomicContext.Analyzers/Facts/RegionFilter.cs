@@ -25,7 +25,7 @@ namespace AtomicContext.Analyzers.Facts
     public sealed class RegionFilter
     {
         /// <summary>No filter: every body is analysed.</summary>
-        public static readonly RegionFilter Everything = new RegionFilter(null, false);
+        public static readonly RegionFilter Everything = new RegionFilter(null, false, anyRegion: true);
 
         private static readonly HashSet<string> PatternMembers = new HashSet<string>(StringComparer.Ordinal)
         {
@@ -44,11 +44,18 @@ namespace AtomicContext.Analyzers.Facts
         private readonly HashSet<string>? _names;
         private readonly bool _disposeExits;
 
-        private RegionFilter(HashSet<string>? names, bool disposeExits)
+        private RegionFilter(HashSet<string>? names, bool disposeExits, bool anyRegion)
         {
             _names = names;
             _disposeExits = disposeExits;
+            AnyRegion = anyRegion;
         }
+
+        /// <summary>
+        /// Whether some member of the compilation or its references opens, closes or is a region (or the filter is
+        /// off): false means no body can hold a region through a named member, so no summary is ever asked for.
+        /// </summary>
+        public bool AnyRegion { get; }
 
         /// <summary>Whether the filter lets every body through.</summary>
         public bool IsOff => _names is null;
@@ -86,12 +93,14 @@ namespace AtomicContext.Analyzers.Facts
             var names = new HashSet<string>(StringComparer.Ordinal);
             bool disposeExits = false;
             bool off = false;
+            bool anyRegion = false;
 
             void Consider(ISymbol symbol)
             {
                 if (off) return;
                 var f = facts.Get(symbol);
                 if (!f.IsRegionCall && !f.NoMigrate && !f.PerCpu) return;
+                if (f.IsRegionCall || f.NoMigrate) anyRegion = true;
                 if (!Add(symbol, f, names, ref disposeExits)) off = true;
             }
 
@@ -160,7 +169,7 @@ namespace AtomicContext.Analyzers.Facts
                 }
             }
 
-            return new RegionFilter(names, disposeExits);
+            return new RegionFilter(names, disposeExits, anyRegion);
         }
 
         /// <summary>Adds the names by which a body reaches a region member; false where it could reach it without one.</summary>

@@ -14,8 +14,10 @@ using Microsoft.CodeAnalysis.Operations;
 namespace AtomicContext.Analyzers.Rules
 {
     /// <summary>
-    /// The analyzer: every report comes from the analysed body's own code block action (so the IDE shows
-    /// it for the open document), asking callee summaries on demand from the per-compilation store.
+    /// The analyzer: a body's reports come from its own code block action, except ACA0001, which waits for the
+    /// semantic model action of the body's tree (<see cref="DeferredSleeps"/>) so that in a whole compilation the
+    /// callees it reaches have been walked from the compiler's bound trees by then; both kinds of action run in
+    /// the IDE's analysis of the open document too. Callee summaries come from the per-compilation store.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class AtomicContextAnalyzer : DiagnosticAnalyzer
@@ -97,8 +99,11 @@ namespace AtomicContext.Analyzers.Rules
                 }
             }, LazyThreadSafetyMode.ExecutionAndPublication);
             // A code block action, not an operation block action: the driver binds no body for it, so a body
-            // is bound once — here, or earlier on demand for a caller's summary, whose facts are then reused.
-            context.RegisterCodeBlockAction(c => Guard(() => AnalyzeBlock(c, store, filter), c.OwningSymbol, c.ReportDiagnostic, c.CancellationToken));
+            // is bound once — by the compiler, or on demand for a caller's summary (in a document's analysis),
+            // whose facts are then reused.
+            var deferred = new DeferredSleeps();
+            context.RegisterCodeBlockAction(c => Guard(() => AnalyzeBlock(c, store, filter, deferred), c.OwningSymbol, c.ReportDiagnostic, c.CancellationToken));
+            context.RegisterSemanticModelAction(c => deferred.Complete(c.SemanticModel.SyntaxTree, c.ReportDiagnostic, c.CancellationToken));
             bool overrides = IsConfiguredOn(context.Compilation, Descriptors.OverrideSleeps, context.CancellationToken);
             context.RegisterSymbolAction(c => Guard(() => AnalyzeMethod(c, store, overrides), c.Symbol, c.ReportDiagnostic, c.CancellationToken), SymbolKind.Method);
             if (!files.Problems.IsEmpty)
@@ -139,43 +144,62 @@ namespace AtomicContext.Analyzers.Rules
 
         // ------------------------------------------------------------------ bodies
 
-        private static void AnalyzeBlock(CodeBlockAnalysisContext context, SummaryStore store, Lazy<RegionFilter> filter)
+        private static void AnalyzeBlock(CodeBlockAnalysisContext context, SummaryStore store, Lazy<RegionFilter> filter, DeferredSleeps deferred)
         {
             if (!(context.OwningSymbol is IMethodSymbol owner)) return;
             if (FaultInjector?.Invoke(owner) == true) throw new InvalidOperationException("injected fault");
-            // A body that names no region, per-CPU or [NoMigrate] member cannot report by itself: it is not bound
-            // here (a caller's summary binds it on demand if it needs it).
-            var ownerFacts = store.Facts.Get(owner);
-            if (!ownerFacts.NoMigrate && !filter.Value.MayReport(context.CodeBlock)) return;
             var ct = context.CancellationToken;
+            var ownerFacts = store.Facts.Get(owner);
+            if (!ownerFacts.NoMigrate && !filter.Value.MayReport(context.CodeBlock))
+            {
+                // A body that names no region, per-CPU or [NoMigrate] member cannot report by itself. Where the
+                // compilation has regions it may still be a callee of one: walked now, from the tree the compiler
+                // has just bound, its facts are there when a caller's check asks, instead of being bound again then.
+                if (filter.Value.AnyRegion) store.FactsForDeclaration(owner, context.CodeBlock, context.SemanticModel, ct);
+                return;
+            }
             var facts = store.FactsForDeclaration(owner, context.CodeBlock, context.SemanticModel, ct);
             if (facts is null) return;
             var report = new Action<Diagnostic>(context.ReportDiagnostic);
-            Report(facts, ownerFacts, Display.Name(owner), store, report, ct);
 
             // Local functions and lambdas are separate bodies, walked with this one (and theirs, in turn).
+            List<BodyFacts>? holding = null;
+            if (Report(facts, ownerFacts, Display.Name(owner), report)) (holding ??= new List<BodyFacts>()).Add(facts);
             var pending = new Stack<NestedBody>(facts.NestedBodies);
             while (pending.Count > 0)
             {
                 var nested = pending.Pop();
-                Report(nested.Facts, nested.OwnerFacts, nested.OwnerName, store, report, ct);
+                if (Report(nested.Facts, nested.OwnerFacts, nested.OwnerName, report)) (holding ??= new List<BodyFacts>()).Add(nested.Facts);
                 foreach (var inner in nested.Facts.NestedBodies) pending.Push(inner);
             }
+            if (holding is null) return;
+
+            // ACA0001 waits for the tree to be complete (DeferredSleeps), unless it is already.
+            void Check(Action<Diagnostic> to, CancellationToken token)
+            {
+                foreach (var body in holding) ReportSleeps(body, store, to, token);
+            }
+            if (!deferred.TryDefer(context.CodeBlock, (to, token) => Guard(() => Check(to, token), owner, to, token))) Check(report, ct);
         }
 
-        private static void Report(BodyFacts facts, MemberFacts ownerFacts, string ownerName, SummaryStore store, Action<Diagnostic> report, CancellationToken ct)
+        /// <summary>Reports the body's own rules but ACA0001; true when it holds a region at a call (so ACA0001 has to look).</summary>
+        private static bool Report(BodyFacts facts, MemberFacts ownerFacts, string ownerName, Action<Diagnostic> report)
         {
             if (facts.Failed)
             {
                 // Never skipped silently: the body nests deeper than the walk can follow (the stack ran short).
                 report(Diagnostic.Create(Descriptors.InternalError, facts.OwnerLocation ?? Location.None, ownerName,
                     nameof(InsufficientExecutionStackException), "its statements or expressions nest deeper than the analysis can follow"));
-                return;
+                return false;
             }
-            ReportSleeps(facts, store, report, ct);
             ReportExits(facts, ownerName, ownerFacts, report);
             ReportPerCpu(facts, ownerFacts, report);
             ReportSuspends(facts, report);
+            foreach (var site in facts.Calls)
+            {
+                if (!site.State.IsUnreachable && SummaryStore.HoldsRegion(facts, site)) return true;
+            }
+            return false;
         }
 
         private static void ReportSleeps(BodyFacts facts, SummaryStore store, Action<Diagnostic> report, CancellationToken ct)

@@ -43,6 +43,11 @@ namespace AtomicContext.Analyzers.Summaries
     {
         private const int MaxSccIterations = 256;
 
+        // MethodImplOptions.AggressiveOptimization (512; not in netstandard2.0's enum, honoured by the runtime) for
+        // the few methods that run long loops but are called a handful of times per compilation: tiered compilation
+        // would run them unoptimized for many compilations before they are called often enough to be optimized.
+        private const System.Runtime.CompilerServices.MethodImplOptions AggressiveOptimization = (System.Runtime.CompilerServices.MethodImplOptions)512;
+
         private readonly Compilation _compilation;
         private readonly FactsResolver _facts;
         private readonly ConcurrentDictionary<IMethodSymbol, string?> _keys = new ConcurrentDictionary<IMethodSymbol, string?>(SymbolEqualityComparer.Default);
@@ -405,13 +410,20 @@ namespace AtomicContext.Analyzers.Summaries
         public Summary SummaryOf(string key, CancellationToken ct)
         {
             if (_summaries.TryGetValue(key, out var known)) return known;
-            // Bind what the summary needs outside the lock (other threads keep analysing), then solve
-            // the components under it, which binds nothing more.
+            // First with the facts known already (in a whole compilation every body was walked in its own action
+            // before the checks that were held for their tree's end ask): one pass, nothing bound.
+            lock (_gate)
+            {
+                if (_summaries.TryGetValue(key, out known)) return known;
+                if (Solve(key, bind: false, ct)) return _summaries.TryGetValue(key, out known) ? known : Summary.Nothing;
+            }
+            // Some body it reaches is not known: bind what the summary needs outside the lock (other threads keep
+            // analysing), then solve under it, which binds nothing more.
             BindReachable(key, ct);
             lock (_gate)
             {
                 if (_summaries.TryGetValue(key, out known)) return known;
-                Solve(key, ct);
+                Solve(key, bind: true, ct);
                 return _summaries.TryGetValue(key, out known) ? known : Summary.Nothing;
             }
         }
@@ -421,6 +433,7 @@ namespace AtomicContext.Analyzers.Summaries
             site.Callee != null && site.CalleeHasBody && !site.Facts.MightSleep && !site.Facts.AssumeNoSleep && site.Facts.SleepIfs.IsEmpty;
 
         /// <summary>The facts of every body reachable from <paramref name="root"/> whose summary is not known yet.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(AggressiveOptimization)]
         private void BindReachable(string root, CancellationToken ct)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal) { root };
@@ -440,21 +453,28 @@ namespace AtomicContext.Analyzers.Summaries
             }
         }
 
+        /// <summary>The facts of a body computed already in this compilation (null when they are not: binding nothing).</summary>
+        private BodyFacts? KnownFacts(string key) => _bodies.TryGetValue(key, out var known) ? known : null;
+
         private sealed class Node
         {
-            /// <param name="seen">Scratch set, shared by the nodes of one solve (cleared here).</param>
-            public Node(string method, BodyFacts facts, int index, HashSet<string> seen)
+            private static readonly string[] NoSuccessors = new string[0];
+
+            public Node(string method, BodyFacts facts, int index)
             {
                 Method = method;
                 Facts = facts;
                 Index = index;
                 LowLink = index;
-                Successors = new List<string>();
-                seen.Clear();
+                // The distinct callees whose summaries count, in call order (most bodies have a handful: a linear search).
+                List<string>? successors = null;
                 foreach (var site in facts.Calls)
                 {
-                    if (IsSummaryEdge(site) && seen.Add(site.Callee!)) Successors.Add(site.Callee!);
+                    if (!IsSummaryEdge(site)) continue;
+                    successors ??= new List<string>(4);
+                    if (!successors.Contains(site.Callee!)) successors.Add(site.Callee!);
                 }
+                Successors = successors is null ? NoSuccessors : successors.ToArray();
             }
 
             public string Method { get; }
@@ -462,45 +482,68 @@ namespace AtomicContext.Analyzers.Summaries
             public int Index { get; }
             public int LowLink { get; set; }
             public bool OnStack { get; set; }
-            public List<string> Successors { get; }
+            public string[] Successors { get; }
             public int Next { get; set; }
         }
 
-        /// <summary>Tarjan's strongly connected components with an explicit stack; each component solved to a fixpoint.</summary>
-        private void Solve(string root, CancellationToken ct)
+        // Scratch of the solve, which runs under _gate only (a nested solve, which a summary asked for during an
+        // evaluation would start, gets its own).
+        private readonly List<Contribution> _solveScratch = new List<Contribution>();
+        private int _solving;
+
+        /// <summary>
+        /// Tarjan's strongly connected components with an explicit stack; each component solved to a fixpoint.
+        /// Without <paramref name="bind"/>, false as soon as a body it reaches is not known (the components solved
+        /// until then are complete and kept).
+        /// </summary>
+        private bool Solve(string root, bool bind, CancellationToken ct)
+        {
+            var scratch = ++_solving == 1 ? _solveScratch : new List<Contribution>();
+            try
+            {
+                return Solve(root, bind, scratch, ct);
+            }
+            finally
+            {
+                _solving--;
+            }
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(AggressiveOptimization)]
+        private bool Solve(string root, bool bind, List<Contribution> scratch, CancellationToken ct)
         {
             var nodes = new Dictionary<string, Node>(StringComparer.Ordinal);
             var tarjanStack = new Stack<Node>();
             var callStack = new Stack<Node>();
-            var scratch = new HashSet<string>(StringComparer.Ordinal);
             int index = 0;
 
-            Node Open(string m)
+            bool Open(string m)
             {
-                var node = new Node(m, FactsOf(m, ct), index++, scratch);
+                var facts = bind ? FactsOf(m, ct) : KnownFacts(m);
+                if (facts is null) return false;
+                var node = new Node(m, facts, index++);
                 nodes.Add(m, node);
                 tarjanStack.Push(node);
                 node.OnStack = true;
                 callStack.Push(node);
-                return node;
+                return true;
             }
 
-            Open(root);
+            if (!Open(root)) return false;
             while (callStack.Count > 0)
             {
                 ct.ThrowIfCancellationRequested();
                 var node = callStack.Peek();
-                if (node.Next < node.Successors.Count)
+                if (node.Next < node.Successors.Length)
                 {
                     var w = node.Successors[node.Next++];
-                    if (_summaries.ContainsKey(w)) continue;
-                    if (!nodes.TryGetValue(w, out var wn))
+                    if (nodes.TryGetValue(w, out var wn))
                     {
-                        Open(w);
+                        if (wn.OnStack && wn.Index < node.LowLink) node.LowLink = wn.Index;
                     }
-                    else if (wn.OnStack && wn.Index < node.LowLink)
+                    else if (!_summaries.ContainsKey(w) && !Open(w))
                     {
-                        node.LowLink = wn.Index;
+                        return false;
                     }
                     continue;
                 }
@@ -510,31 +553,35 @@ namespace AtomicContext.Analyzers.Summaries
                     var parent = callStack.Peek();
                     if (node.LowLink < parent.LowLink) parent.LowLink = node.LowLink;
                 }
-                if (node.LowLink == node.Index)
+                if (node.LowLink != node.Index) continue;
+                var top = tarjanStack.Pop();
+                top.OnStack = false;
+                if (ReferenceEquals(top, node) && Array.IndexOf(node.Successors, node.Method) < 0)
                 {
-                    var component = new List<Node>();
-                    Node member;
-                    do
-                    {
-                        member = tarjanStack.Pop();
-                        member.OnStack = false;
-                        component.Add(member);
-                    }
-                    while (member != node);
-                    SolveComponent(component, ct);
+                    // A component of one member that does not call itself (most of them): evaluated once.
+                    _summaries[node.Method] = Evaluate(node, null, scratch, ct);
+                    continue;
                 }
+                var component = new List<Node> { top };
+                while (!ReferenceEquals(top, node))
+                {
+                    top = tarjanStack.Pop();
+                    top.OnStack = false;
+                    component.Add(top);
+                }
+                SolveComponent(component, scratch, ct);
             }
+            return true;
         }
 
-        private void SolveComponent(List<Node> component, CancellationToken ct)
+        private void SolveComponent(List<Node> component, List<Contribution> scratch, CancellationToken ct)
         {
             // A stable order (by source position, not by discovery), so witnesses do not depend on which
             // method happened to be analysed first.
             component.Sort(CompareBySource);
             var current = new Dictionary<string, Summary>(StringComparer.Ordinal);
             foreach (var n in component) current[n.Method] = Summary.Nothing;
-            bool cyclic = component.Count > 1 || component[0].Successors.Exists(s => s == component[0].Method);
-            var scratch = new List<Contribution>();
+            bool cyclic = component.Count > 1 || Array.IndexOf(component[0].Successors, component[0].Method) >= 0;
 
             if (!cyclic)
             {
@@ -542,28 +589,7 @@ namespace AtomicContext.Analyzers.Summaries
             }
             else
             {
-                // A worklist over the component: a member is evaluated again only when a callee of it in
-                // the component changed. Summaries only grow in a finite lattice, so this ends; the bound
-                // is a guard.
-                var callers = Callers(component);
-                var queue = new Queue<Node>(component);
-                var queued = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var n in component) queued.Add(n.Method);
-                long budget = (long)component.Count * MaxSccIterations;
-                while (queue.Count > 0 && budget-- > 0)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    var n = queue.Dequeue();
-                    queued.Remove(n.Method);
-                    var next = Evaluate(n, current, scratch, ct);
-                    if (next.SameLattice(current[n.Method])) continue;
-                    current[n.Method] = next;
-                    if (!callers.TryGetValue(n.Method, out var list)) continue;
-                    foreach (var caller in list)
-                    {
-                        if (queued.Add(caller.Method)) queue.Enqueue(caller);
-                    }
-                }
+                current = SolveCyclic(component, scratch, ct);
             }
 
             if (cyclic) current = AcyclicWitnesses(component, current, scratch, ct);
@@ -600,61 +626,198 @@ namespace AtomicContext.Analyzers.Summaries
         }
 
         /// <summary>One evaluation of a body against the summaries known so far (component members from <paramref name="current"/>).</summary>
-        private Summary Evaluate(Node node, Dictionary<string, Summary> current, List<Contribution> scratch, CancellationToken ct)
+        private Summary Evaluate(Node node, Dictionary<string, Summary>? current, List<Contribution> scratch, CancellationToken ct)
         {
-            int best = Summary.Never;
-            Witness? witness = null;
-            Dictionary<int, SleepCondition>? conditions = null;
+            var into = new Accumulator();
             var facts = node.Facts;
             foreach (var site in facts.Calls)
             {
                 if (site.State.IsUnreachable) continue;
                 int rel = site.State.Depths.Max - facts.Baseline;
-                bool inRegion = HoldsRegion(facts, site);
+                bool inRegion = facts.IsNoMigrate || rel > 0;
                 scratch.Clear();
                 ContributionsWithin(site, inRegion, current, scratch, ct);
-                foreach (var c in scratch)
+                into.Add(site, rel, scratch);
+            }
+            return into.Result();
+        }
+
+        /// <summary>One evaluation's running result: the deepest unconditional sleep (first site to reach it) and the conditions.</summary>
+        private struct Accumulator
+        {
+            private int _best;
+            private Witness? _witness;
+            private Dictionary<int, SleepCondition>? _conditions;
+            private bool _started;
+
+            public void Add(CallSite site, int rel, List<Contribution> contributions)
+            {
+                if (!_started)
+                {
+                    _best = Summary.Never;
+                    _started = true;
+                }
+                foreach (var c in contributions)
                 {
                     int depth = DepthSet.Clamp(rel + c.Depth);
                     if (c.IsConditional)
                     {
-                        conditions ??= new Dictionary<int, SleepCondition>();
-                        if (conditions.TryGetValue(c.OwnerParameter, out var old))
+                        _conditions ??= new Dictionary<int, SleepCondition>();
+                        if (_conditions.TryGetValue(c.OwnerParameter, out var old))
                         {
                             var keep = depth > old.RelativeDepth ? new Witness(site, c.Source, c.CalleeParameter) : old.Witness;
-                            conditions[c.OwnerParameter] = new SleepCondition(old.Mask | c.Mask, depth > old.RelativeDepth ? depth : old.RelativeDepth, keep);
+                            _conditions[c.OwnerParameter] = new SleepCondition(old.Mask | c.Mask, depth > old.RelativeDepth ? depth : old.RelativeDepth, keep);
                         }
                         else
                         {
-                            conditions[c.OwnerParameter] = new SleepCondition(c.Mask, depth, new Witness(site, c.Source, c.CalleeParameter));
+                            _conditions[c.OwnerParameter] = new SleepCondition(c.Mask, depth, new Witness(site, c.Source, c.CalleeParameter));
                         }
                         continue;
                     }
-                    if (depth > best)
+                    if (depth > _best)
                     {
-                        best = depth;
-                        witness = new Witness(site, c.Source, c.CalleeParameter);
+                        _best = depth;
+                        _witness = new Witness(site, c.Source, c.CalleeParameter);
                     }
                 }
             }
-            return new Summary(best, witness, conditions);
+
+            public Summary Result() => new Summary(_started ? _best : Summary.Never, _witness, _conditions);
         }
 
-        private void ContributionsWithin(CallSite site, bool inRegion, Dictionary<string, Summary> current, List<Contribution> output, CancellationToken ct)
+        /// <summary>
+        /// A reachable call site of a cyclic component's member, prepared once for the component's fixpoint: what
+        /// a callee outside the component contributes does not change while it runs, so it is computed once.
+        /// </summary>
+        private sealed class PreparedSite
         {
-            if (site.Callee != null && current.TryGetValue(site.Callee, out var member)
-                && !site.Facts.MightSleep && !site.Facts.AssumeNoSleep && site.Facts.SleepIfs.IsEmpty)
+            public PreparedSite(CallSite site, int rel, bool inRegion, int member, List<Contribution>? outside)
             {
-                if (member.SleepDepth != Summary.Never)
-                    output.Add(new Contribution(member.SleepDepth, SleepSource.Body, -1, -1, 0));
-                if (member.Conditions != null)
+                Site = site;
+                Rel = rel;
+                InRegion = inRegion;
+                Member = member;
+                Outside = outside;
+            }
+
+            public CallSite Site { get; }
+            public int Rel { get; }
+            public bool InRegion { get; }
+
+            /// <summary>The callee's index in the component (its summary changes during the fixpoint); -1 when it is outside.</summary>
+            public int Member { get; }
+
+            public List<Contribution>? Outside { get; }
+        }
+
+        private static readonly List<Contribution> NoContributions = new List<Contribution>();
+
+        /// <summary>
+        /// The fixpoint of a cyclic component: a worklist in which a member is evaluated again only when a callee of
+        /// it in the component changed (summaries only grow in a finite lattice, so this ends; the bound is a guard).
+        /// The members' sites are prepared once: an evaluation then only reads the component's current summaries.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(AggressiveOptimization)]
+        private Dictionary<string, Summary> SolveCyclic(List<Node> component, List<Contribution> scratch, CancellationToken ct)
+        {
+            int count = component.Count;
+            var index = new Dictionary<string, int>(count, StringComparer.Ordinal);
+            for (int i = 0; i < count; i++) index[component[i].Method] = i;
+
+            var prepared = new PreparedSite[count][];
+            var callers = new List<int>?[count];
+            for (int i = 0; i < count; i++)
+            {
+                var facts = component[i].Facts;
+                var sites = new List<PreparedSite>(facts.Calls.Count);
+                foreach (var site in facts.Calls)
                 {
-                    foreach (var pair in member.Conditions)
-                        Condition(site, pair.Key, pair.Value.Mask, pair.Value.RelativeDepth, SleepSource.BodyCondition, inRegion, output);
+                    if (site.State.IsUnreachable) continue;
+                    int rel = site.State.Depths.Max - facts.Baseline;
+                    bool inRegion = facts.IsNoMigrate || rel > 0;
+                    if (site.Callee != null && index.TryGetValue(site.Callee, out int member) && CallsMember(site))
+                    {
+                        sites.Add(new PreparedSite(site, rel, inRegion, member, null));
+                        continue;
+                    }
+                    scratch.Clear();
+                    Contributions(site, inRegion, scratch, ct);
+                    sites.Add(new PreparedSite(site, rel, inRegion, -1, scratch.Count == 0 ? NoContributions : new List<Contribution>(scratch)));
                 }
+                prepared[i] = sites.ToArray();
+                foreach (var callee in component[i].Successors)
+                {
+                    if (index.TryGetValue(callee, out int m)) (callers[m] ??= new List<int>()).Add(i);
+                }
+            }
+
+            var current = new Summary[count];
+            for (int i = 0; i < count; i++) current[i] = Summary.Nothing;
+            var queue = new Queue<int>(count);
+            var queued = new bool[count];
+            for (int i = 0; i < count; i++)
+            {
+                queue.Enqueue(i);
+                queued[i] = true;
+            }
+            long budget = (long)count * MaxSccIterations;
+            while (queue.Count > 0 && budget-- > 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                int n = queue.Dequeue();
+                queued[n] = false;
+                var into = new Accumulator();
+                foreach (var p in prepared[n])
+                {
+                    if (p.Member < 0)
+                    {
+                        into.Add(p.Site, p.Rel, p.Outside!);
+                        continue;
+                    }
+                    scratch.Clear();
+                    MemberContributions(p.Site, current[p.Member], p.InRegion, scratch);
+                    into.Add(p.Site, p.Rel, scratch);
+                }
+                var next = into.Result();
+                if (next.SameLattice(current[n])) continue;
+                current[n] = next;
+                if (callers[n] is null) continue;
+                foreach (int caller in callers[n]!)
+                {
+                    if (queued[caller]) continue;
+                    queued[caller] = true;
+                    queue.Enqueue(caller);
+                }
+            }
+
+            var solved = new Dictionary<string, Summary>(count, StringComparer.Ordinal);
+            for (int i = 0; i < count; i++) solved[component[i].Method] = current[i];
+            return solved;
+        }
+
+        private void ContributionsWithin(CallSite site, bool inRegion, Dictionary<string, Summary>? current, List<Contribution> output, CancellationToken ct)
+        {
+            if (site.Callee != null && current != null && current.TryGetValue(site.Callee, out var member) && CallsMember(site))
+            {
+                MemberContributions(site, member, inRegion, output);
                 return;
             }
             Contributions(site, inRegion, output, ct);
+        }
+
+        /// <summary>Whether a call to a member of the component being solved counts through the member's current summary.</summary>
+        private static bool CallsMember(CallSite site) => !site.Facts.MightSleep && !site.Facts.AssumeNoSleep && site.Facts.SleepIfs.IsEmpty;
+
+        /// <summary>What a call to a member of the component contributes, given the member's current summary.</summary>
+        private static void MemberContributions(CallSite site, Summary member, bool inRegion, List<Contribution> output)
+        {
+            if (member.SleepDepth != Summary.Never)
+                output.Add(new Contribution(member.SleepDepth, SleepSource.Body, -1, -1, 0));
+            if (member.Conditions != null)
+            {
+                foreach (var pair in member.Conditions)
+                    Condition(site, pair.Key, pair.Value.Mask, pair.Value.RelativeDepth, SleepSource.BodyCondition, inRegion, output);
+            }
         }
 
         /// <summary>
@@ -664,6 +827,7 @@ namespace AtomicContext.Analyzers.Summaries
         /// to an already settled member — at its highest depth where one exists, else at the highest
         /// depth such a call gives (the summary's depth stays what the fixpoint found).
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(AggressiveOptimization)]
         private Dictionary<string, Summary> AcyclicWitnesses(List<Node> component, Dictionary<string, Summary> solved, List<Contribution> scratch, CancellationToken ct)
         {
             var settled = new HashSet<string>(StringComparer.Ordinal);
