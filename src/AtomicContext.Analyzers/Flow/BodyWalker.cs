@@ -209,11 +209,43 @@ namespace AtomicContext.Analyzers.Flow
 
         // ------------------------------------------------------------------ statements and expressions
 
+        // The operation kinds the switch in Visit has a case for; any other kind only has its children visited.
+        // Told by the kind first, since matching an operation against the cases' interfaces one by one costs
+        // more than the rest of the walk on most nodes (literals, references, arguments, expression statements).
+        private static readonly bool[] HandledKinds = MakeHandledKinds();
+
+        private static bool[] MakeHandledKinds()
+        {
+            int max = 0;
+            foreach (OperationKind k in Enum.GetValues(typeof(OperationKind))) max = Math.Max(max, (int)k);
+            var handled = new bool[max + 1];
+            foreach (var k in new[]
+            {
+                OperationKind.Block, OperationKind.Conditional, OperationKind.Binary, OperationKind.Coalesce,
+                OperationKind.CoalesceAssignment, OperationKind.ConditionalAccess, OperationKind.Loop, OperationKind.Switch,
+                OperationKind.SwitchExpression, OperationKind.Try, OperationKind.Using, OperationKind.Lock,
+                OperationKind.Branch, OperationKind.Labeled, OperationKind.Return, OperationKind.YieldReturn,
+                OperationKind.YieldBreak, OperationKind.Throw, OperationKind.Await, OperationKind.Invocation,
+                OperationKind.ObjectCreation, OperationKind.PropertyReference, OperationKind.FieldReference,
+                OperationKind.Unary, OperationKind.Conversion, OperationKind.LocalFunction, OperationKind.AnonymousFunction,
+                OperationKind.NameOf, OperationKind.TypeOf, OperationKind.SizeOf, OperationKind.VariableDeclarator,
+                OperationKind.CompoundAssignment, OperationKind.SimpleAssignment, OperationKind.DeconstructionAssignment,
+                OperationKind.Increment, OperationKind.Decrement,
+            })
+            {
+                handled[(int)k] = true;
+            }
+            return handled;
+        }
+
         private FlowState Visit(IOperation? op, FlowState s)
         {
             if (op is null) return s;
             RuntimeHelpers.EnsureSufficientExecutionStack();
             _ct.ThrowIfCancellationRequested();
+            var kind = op.Kind;
+            if (kind == OperationKind.Invocation) return VisitInvocation((IInvocationOperation)op, s);
+            if ((uint)kind >= (uint)HandledKinds.Length || !HandledKinds[(int)kind]) return VisitChildren(op, s);
             switch (op)
             {
                 case IBlockOperation block:

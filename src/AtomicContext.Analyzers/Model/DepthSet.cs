@@ -32,9 +32,15 @@ namespace AtomicContext.Analyzers.Model
         {
             get
             {
-                if (Mask == 0) return int.MinValue;
-                int bit = Bits - 1;
-                while ((Mask & (1u << bit)) == 0) bit--;
+                uint m = Mask;
+                if (m == 0) return int.MinValue;
+                // The highest set bit, by halving (asked for every call site of every summary evaluation).
+                int bit = 0;
+                if ((m & 0xFFFF0000u) != 0) { bit += 16; m >>= 16; }
+                if ((m & 0xFF00u) != 0) { bit += 8; m >>= 8; }
+                if ((m & 0xF0u) != 0) { bit += 4; m >>= 4; }
+                if ((m & 0xCu) != 0) { bit += 2; m >>= 2; }
+                if ((m & 0x2u) != 0) bit += 1;
                 return bit + MinDepth;
             }
         }
