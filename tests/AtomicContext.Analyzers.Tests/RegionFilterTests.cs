@@ -93,7 +93,7 @@ namespace AtomicContext.Analyzers.Tests
         }
 
         [Fact]
-        public async Task With_regions_in_the_compilation_every_body_is_walked_once_from_the_compilers_tree_and_none_is_bound_again()
+        public async Task Bodies_no_region_can_reach_by_name_are_not_walked_and_the_report_is_unchanged()
         {
             var (alone, walkedAlone, _) = await AnalyzeCountingBinds(Compiler.Create(new[] { Region }));
             var (withMore, walkedWithMore, boundWithMore) = await AnalyzeCountingBinds(Compiler.Create(new[] { Region, Unrelated(200) }));
@@ -101,10 +101,30 @@ namespace AtomicContext.Analyzers.Tests
             Assert.Empty(withMore.Exceptions);
             Assert.Equal(alone.Diagnostics.Select(d => d.GetMessage()), withMore.Diagnostics.Select(d => d.GetMessage()));
             Assert.Single(withMore.Diagnostics, d => d.Id == "ACA0001");
-            // Each of the 200 bodies walked exactly once, in its own code block action (any of them could be a
-            // callee of a region), and the region's check, held until its tree was complete, bound none again.
-            Assert.Equal(walkedAlone + 200, walkedWithMore);
+            // 200 more bodies, none walked: nothing in them can report, and no region names them.
+            Assert.Equal(walkedAlone, walkedWithMore);
             Assert.Equal(0, boundWithMore);
+        }
+
+        [Fact]
+        public async Task Bodies_a_region_reaches_are_walked_once_from_the_compilers_tree_and_none_is_bound_again()
+        {
+            const string reaching = """
+                using K;
+                using static K.Sched;
+                public static class R
+                {
+                    public static void f(spinlock_t l) { spin_lock(l); Unrelated.u0(1); spin_unlock(l); }
+                }
+                """;
+            var (alone, walkedAlone, _) = await AnalyzeCountingBinds(Compiler.Create(new[] { reaching, Unrelated(1) }));
+            var (run, walked, bound) = await AnalyzeCountingBinds(Compiler.Create(new[] { reaching, Unrelated(200) }));
+            Assert.Empty(run.Exceptions);
+            Assert.DoesNotContain(run.Diagnostics, d => d.Id == "ACA0001");
+            // u0 → u1 → … → u199: each of the 199 more bodies walked exactly once, in its own code block action, and
+            // the region's check, held until its tree was complete, bound none of them again.
+            Assert.Equal(walkedAlone + 199, walked);
+            Assert.Equal(0, bound);
         }
 
         [Fact]

@@ -87,6 +87,20 @@ namespace AtomicContext.Analyzers.Facts
             return false;
         }
 
+        /// <summary>What <see cref="MayReport(SyntaxNode)"/> says of a body, told from what its tokens were found to hold.</summary>
+        internal bool MayReport(string[] identifiers, bool usingOrForEach, bool innerAttribute)
+        {
+            if (_names is null || innerAttribute || usingOrForEach && _disposeExits) return true;
+            foreach (var identifier in identifiers)
+            {
+                if (_names.Contains(identifier)) return true;
+            }
+            return false;
+        }
+
+        /// <summary>Whether a member of this name may be a region, per-CPU or [NoMigrate] member itself (its own body then counts).</summary>
+        internal bool Names(string name) => _names is null || _names.Contains(name);
+
         /// <summary>The filter of a compilation; <see cref="Everything"/> where a region member could be reached without its name.</summary>
         public static RegionFilter For(Compilation compilation, FactsResolver facts, FactsFiles files, CancellationToken ct)
         {

@@ -101,8 +101,20 @@ namespace AtomicContext.Analyzers.Rules
             // A code block action, not an operation block action: the driver binds no body for it, so a body
             // is bound once — by the compiler, or on demand for a caller's summary (in a document's analysis),
             // whose facts are then reused.
+            var callees = new Lazy<CalleeNames?>(() =>
+            {
+                try
+                {
+                    return filter.Value.AnyRegion ? CalleeNames.For(compilation, filter.Value, CancellationToken.None) : null;
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException))
+                {
+                    FailureObserver?.Invoke(ex);
+                    return null;
+                }
+            }, LazyThreadSafetyMode.ExecutionAndPublication);
             var deferred = new DeferredSleeps();
-            context.RegisterCodeBlockAction(c => Guard(() => AnalyzeBlock(c, store, filter, deferred), c.OwningSymbol, c.ReportDiagnostic, c.CancellationToken));
+            context.RegisterCodeBlockAction(c => Guard(() => AnalyzeBlock(c, store, filter, callees, deferred), c.OwningSymbol, c.ReportDiagnostic, c.CancellationToken));
             context.RegisterSemanticModelAction(c => deferred.Complete(c.SemanticModel.SyntaxTree, c.ReportDiagnostic, c.CancellationToken));
             bool overrides = IsConfiguredOn(context.Compilation, Descriptors.OverrideSleeps, context.CancellationToken);
             context.RegisterSymbolAction(c => Guard(() => AnalyzeMethod(c, store, overrides), c.Symbol, c.ReportDiagnostic, c.CancellationToken), SymbolKind.Method);
@@ -144,7 +156,7 @@ namespace AtomicContext.Analyzers.Rules
 
         // ------------------------------------------------------------------ bodies
 
-        private static void AnalyzeBlock(CodeBlockAnalysisContext context, SummaryStore store, Lazy<RegionFilter> filter, DeferredSleeps deferred)
+        private static void AnalyzeBlock(CodeBlockAnalysisContext context, SummaryStore store, Lazy<RegionFilter> filter, Lazy<CalleeNames?> callees, DeferredSleeps deferred)
         {
             if (!(context.OwningSymbol is IMethodSymbol owner)) return;
             if (FaultInjector?.Invoke(owner) == true) throw new InvalidOperationException("injected fault");
@@ -152,10 +164,11 @@ namespace AtomicContext.Analyzers.Rules
             var ownerFacts = store.Facts.Get(owner);
             if (!ownerFacts.NoMigrate && !filter.Value.MayReport(context.CodeBlock))
             {
-                // A body that names no region, per-CPU or [NoMigrate] member cannot report by itself. Where the
-                // compilation has regions it may still be a callee of one: walked now, from the tree the compiler
-                // has just bound, its facts are there when a caller's check asks, instead of being bound again then.
-                if (filter.Value.AnyRegion) store.FactsForDeclaration(owner, context.CodeBlock, context.SemanticModel, ct);
+                // A body that names no region, per-CPU or [NoMigrate] member cannot report by itself. If its name
+                // can be reached from a region it may be a callee of one: walked now, from the tree the compiler has
+                // just bound, its facts are there when a caller's check asks, instead of being bound then.
+                if (filter.Value.AnyRegion && (callees.Value?.MayBeReached(context.CodeBlock) ?? true))
+                    store.FactsForDeclaration(owner, context.CodeBlock, context.SemanticModel, ct);
                 return;
             }
             var facts = store.FactsForDeclaration(owner, context.CodeBlock, context.SemanticModel, ct);
