@@ -16,7 +16,9 @@ namespace AtomicContextAnalyzers.Benchmarks
     public static class PlainCode
     {
         /// <summary>Deterministic plain code: <paramref name="files"/> files of <paramref name="methodsPerFile"/> methods.</summary>
-        public static Corpus Generate(int files, int methodsPerFile)
+        /// <param name="withRegion">Adds one file that declares a region pair and one method holding it around a call into the
+        /// plain code (which never sleeps): the same project, but one where a region exists, so every body may be a callee of one.</param>
+        public static Corpus Generate(int files, int methodsPerFile, bool withRegion = false)
         {
             var list = new List<GeneratedFile>();
             var rng = new SplitMix64(0x504C41494EUL);
@@ -42,16 +44,47 @@ namespace AtomicContextAnalyzers.Benchmarks
                 string text = sb.ToString();
                 list.Add(new GeneratedFile($"Plain/File{f:D3}.cs", text, text.Count(c => c == '\n')));
             }
+            if (withRegion)
+            {
+                const string region = """
+                    namespace AtomicContext
+                    {
+                        [System.AttributeUsage(System.AttributeTargets.Method)] public sealed class EntersNoMigrateAttribute : System.Attribute { }
+                        [System.AttributeUsage(System.AttributeTargets.Method)] public sealed class ExitsNoMigrateAttribute : System.Attribute { }
+                    }
+
+                    namespace Plain
+                    {
+                        public static class Region
+                        {
+                            [AtomicContext.EntersNoMigrate] public static void region_enter() { }
+                            [AtomicContext.ExitsNoMigrate] public static void region_exit() { }
+
+                            public static int user(int x)
+                            {
+                                region_enter();
+                                int y = File000.m0(x);
+                                region_exit();
+                                return y;
+                            }
+                        }
+                    }
+
+                    """;
+                list.Add(new GeneratedFile("Plain/Region.cs", region, region.Count(c => c == '\n')));
+            }
             return new Corpus(0, list, Array.Empty<ExpectedSite>(), files * methodsPerFile, 0, 0);
         }
 
         /// <summary>Floor and ours alternated over <paramref name="rounds"/> rounds after one warm-up each; prints medians and the paired ratio.</summary>
-        public static int Run(int rounds, TextWriter output)
+        public static int Run(int rounds, TextWriter output, bool withRegion = false)
         {
-            var corpus = new ParsedCorpus(Generate(100, 100));
+            var corpus = new ParsedCorpus(Generate(100, 100, withRegion));
             var floor = ImmutableArray.Create<DiagnosticAnalyzer>(new FloorAnalyzer());
             var ours = AnalyzerSets.LoadOurs();
-            output.WriteLine($"plain code: {corpus.Corpus.Files.Count} files, {corpus.Corpus.TotalLines:N0} lines, 10,000 methods, no region anywhere");
+            output.WriteLine(withRegion
+                ? $"plain code: {corpus.Corpus.Files.Count} files, {corpus.Corpus.TotalLines:N0} lines, 10,000 methods, and one file with a region around a call into them (nothing sleeps)"
+                : $"plain code: {corpus.Corpus.Files.Count} files, {corpus.Corpus.TotalLines:N0} lines, 10,000 methods, no region anywhere");
             Workload.Run(corpus, Config.Floor, floor);
             var warm = Workload.Run(corpus, Config.Ours, ours);
             if (warm.Diagnostics.Length != 0 || warm.AnalyzerExceptions.Count != 0)
@@ -81,7 +114,7 @@ namespace AtomicContextAnalyzers.Benchmarks
             output.WriteLine($"| floor | {Harness.Percentile(floorMs, 0.5):F0} | {floorMs.Min():F0}–{floorMs.Max():F0} |");
             output.WriteLine($"| ours | {Harness.Percentile(oursMs, 0.5):F0} | {oursMs.Min():F0}–{oursMs.Max():F0} |");
             output.WriteLine();
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"plain-ratio: {Harness.Percentile(ratios, 0.5):F2} (ours ÷ floor, median of {rounds} paired rounds)"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(withRegion ? "plain-with-region-ratio" : "plain-ratio")}: {Harness.Percentile(ratios, 0.5):F2} (ours ÷ floor, median of {rounds} paired rounds)"));
             return 0;
         }
     }

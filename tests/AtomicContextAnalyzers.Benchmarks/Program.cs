@@ -84,6 +84,11 @@ namespace AtomicContextAnalyzers.Benchmarks
                 return PlainCode.Run(args.Length >= 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7, Console.Out);
             }
 
+            if (args.Length >= 1 && args[0] == "--plain-with-region")
+            {
+                return PlainCode.Run(args.Length >= 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7, Console.Out, withRegion: true);
+            }
+
             if (args.Length >= 3 && args[0] == "--write-corpus")
             {
                 Corpus c = CorpusGenerator.Generate(int.Parse(args[2], CultureInfo.InvariantCulture));
