@@ -101,18 +101,7 @@ namespace AtomicContext.Analyzers.Rules
             // A code block action, not an operation block action: the driver binds no body for it, so a body
             // is bound once — by the compiler, or on demand for a caller's summary (in a document's analysis),
             // whose facts are then reused.
-            var callees = new Lazy<CalleeNames?>(() =>
-            {
-                try
-                {
-                    return filter.Value.AnyRegion ? CalleeNames.For(compilation, filter.Value, CancellationToken.None) : null;
-                }
-                catch (Exception ex) when (!(ex is OperationCanceledException))
-                {
-                    FailureObserver?.Invoke(ex);
-                    return null;
-                }
-            }, LazyThreadSafetyMode.ExecutionAndPublication);
+            var callees = new CalleeNamesOnce(compilation, filter);
             var deferred = new DeferredSleeps();
             context.RegisterCodeBlockAction(c => Guard(() => AnalyzeBlock(c, store, filter, callees, deferred), c.OwningSymbol, c.ReportDiagnostic, c.CancellationToken));
             context.RegisterSemanticModelAction(c => deferred.Complete(c.SemanticModel.SyntaxTree, c.ReportDiagnostic, c.CancellationToken));
@@ -125,6 +114,43 @@ namespace AtomicContext.Analyzers.Rules
                     foreach (var problem in files.Problems)
                         c.ReportDiagnostic(Diagnostic.Create(Descriptors.BadFactsFile, problem.Location, problem.Message));
                 });
+            }
+        }
+
+        /// <summary>
+        /// The compilation's <see cref="CalleeNames"/>, computed once by the first body that asks; the bodies that ask
+        /// while it is being computed do not wait for it and are walked (what a body the closure reaches gets anyway).
+        /// </summary>
+        private sealed class CalleeNamesOnce
+        {
+            private readonly Compilation _compilation;
+            private readonly Lazy<RegionFilter> _filter;
+            private CalleeNames? _names;
+            private int _state; // 0: not started, 1: computing, 2: done (or failed: every body counts)
+
+            public CalleeNamesOnce(Compilation compilation, Lazy<RegionFilter> filter)
+            {
+                _compilation = compilation;
+                _filter = filter;
+            }
+
+            public bool MayBeReached(SyntaxNode codeBlock)
+            {
+                if (Volatile.Read(ref _state) == 2) return Volatile.Read(ref _names)?.MayBeReached(codeBlock) ?? true;
+                if (Interlocked.CompareExchange(ref _state, 1, 0) != 0) return true;
+                try
+                {
+                    Volatile.Write(ref _names, CalleeNames.For(_compilation, _filter.Value, CancellationToken.None));
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException))
+                {
+                    FailureObserver?.Invoke(ex);
+                }
+                finally
+                {
+                    Volatile.Write(ref _state, 2);
+                }
+                return Volatile.Read(ref _names)?.MayBeReached(codeBlock) ?? true;
             }
         }
 
@@ -156,7 +182,7 @@ namespace AtomicContext.Analyzers.Rules
 
         // ------------------------------------------------------------------ bodies
 
-        private static void AnalyzeBlock(CodeBlockAnalysisContext context, SummaryStore store, Lazy<RegionFilter> filter, Lazy<CalleeNames?> callees, DeferredSleeps deferred)
+        private static void AnalyzeBlock(CodeBlockAnalysisContext context, SummaryStore store, Lazy<RegionFilter> filter, CalleeNamesOnce callees, DeferredSleeps deferred)
         {
             if (!(context.OwningSymbol is IMethodSymbol owner)) return;
             if (FaultInjector?.Invoke(owner) == true) throw new InvalidOperationException("injected fault");
@@ -167,7 +193,7 @@ namespace AtomicContext.Analyzers.Rules
                 // A body that names no region, per-CPU or [NoMigrate] member cannot report by itself. If its name
                 // can be reached from a region it may be a callee of one: walked now, from the tree the compiler has
                 // just bound, its facts are there when a caller's check asks, instead of being bound then.
-                if (filter.Value.AnyRegion && (callees.Value?.MayBeReached(context.CodeBlock) ?? true))
+                if (filter.Value.AnyRegion && callees.MayBeReached(context.CodeBlock))
                     store.FactsForDeclaration(owner, context.CodeBlock, context.SemanticModel, ct);
                 return;
             }
