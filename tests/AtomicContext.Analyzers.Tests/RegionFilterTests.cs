@@ -47,6 +47,46 @@ namespace AtomicContext.Analyzers.Tests
             }
         }
 
+        private static async Task<(Compiler.Run Run, int SolvesBinding)> AnalyzeCountingSolves(Compilation compilation)
+        {
+            var stores = new List<SummaryStore>();
+            System.Action<SummaryStore> observe = s => { lock (stores) stores.Add(s); };
+            AtomicContextAnalyzer.StoreObserver += observe;
+            try
+            {
+                var run = await Compiler.AnalyzeAll(compilation, concurrent: false);
+                lock (stores)
+                    return (run, stores.Where(s => s.Compilation.SyntaxTrees.SequenceEqual(compilation.SyntaxTrees)).Sum(s => s.SolvesBinding));
+            }
+            finally
+            {
+                AtomicContextAnalyzer.StoreObserver -= observe;
+            }
+        }
+
+        [Fact]
+        public async Task A_call_through_a_delegate_type_does_not_make_the_held_check_gather_the_graph_again()
+        {
+            // A delegate's Invoke has a declaration but no body to walk: the check, run when the tree is complete,
+            // must not take it for a body not walked yet (that made every such summary gather and solve twice).
+            var source = """
+                using K;
+                using static K.Sched;
+                public delegate int Handler(int x);
+                public static class D
+                {
+                    public static int call(Handler h) => h(1) + leaf();
+                    static int leaf() { msleep(1); return 0; }
+                    public static void f(spinlock_t l, Handler h) { spin_lock(l); call(h); spin_unlock(l); }
+                }
+                """;
+            var (run, solvesBinding) = await AnalyzeCountingSolves(Compiler.Create(new[] { source }));
+            Assert.Empty(run.Exceptions);
+            var sleep = Assert.Single(run.Diagnostics, d => d.Id == "ACA0001");
+            Assert.Contains("call → leaf → msleep", sleep.GetMessage());
+            Assert.Equal(0, solvesBinding);
+        }
+
         private static string Unrelated(int count)
         {
             var sb = new StringBuilder("public static class Unrelated {\n");

@@ -109,6 +109,11 @@ namespace AtomicContext.Analyzers.Summaries
 
         private int _boundOnDemand;
 
+        /// <summary>How many summaries could not be solved from the facts already known (the reachable bodies were gathered, binding what was missing).</summary>
+        public int SolvesBinding => _solvesBinding;
+
+        private int _solvesBinding;
+
         public FactsResolver Facts => _facts;
         public Compilation Compilation => _compilation;
 
@@ -419,6 +424,7 @@ namespace AtomicContext.Analyzers.Summaries
             }
             // Some body it reaches is not known: bind what the summary needs outside the lock (other threads keep
             // analysing), then solve under it, which binds nothing more.
+            Interlocked.Increment(ref _solvesBinding);
             BindReachable(key, ct);
             lock (_gate)
             {
@@ -454,7 +460,14 @@ namespace AtomicContext.Analyzers.Summaries
         }
 
         /// <summary>The facts of a body computed already in this compilation (null when they are not: binding nothing).</summary>
-        private BodyFacts? KnownFacts(string key) => _bodies.TryGetValue(key, out var known) ? known : null;
+        private BodyFacts? KnownFacts(string key, CancellationToken ct)
+        {
+            if (_bodies.TryGetValue(key, out var known)) return known;
+            // A callee with no body to walk (a delegate's Invoke, a partial method never implemented) has nothing to
+            // wait for: its facts are empty, as FactsOf would find them.
+            if (_methodsByKey.TryGetValue(key, out var method) && FindBodySyntax(method, ct) is null) return _bodies.GetOrAdd(key, BodyFacts.Empty);
+            return null;
+        }
 
         private sealed class Node
         {
@@ -519,7 +532,7 @@ namespace AtomicContext.Analyzers.Summaries
 
             bool Open(string m)
             {
-                var facts = bind ? FactsOf(m, ct) : KnownFacts(m);
+                var facts = bind ? FactsOf(m, ct) : KnownFacts(m, ct);
                 if (facts is null) return false;
                 var node = new Node(m, facts, index++);
                 nodes.Add(m, node);
