@@ -64,34 +64,13 @@ namespace AtomicContext.Analyzers.Facts
         /// Whether the code block may report anything: false only when none of its tokens can reach a region,
         /// per-CPU data or a <c>[NoMigrate]</c> member.
         /// </summary>
-        public bool MayReport(SyntaxNode codeBlock)
-        {
-            if (_names is null) return true;
-            foreach (var token in codeBlock.DescendantTokens())
-            {
-                switch ((SyntaxKind)token.RawKind)
-                {
-                    case SyntaxKind.IdentifierToken:
-                        if (_names.Contains(token.ValueText)) return true;
-                        break;
-                    case SyntaxKind.UsingKeyword:
-                    case SyntaxKind.ForEachKeyword:
-                        if (_disposeExits) return true;
-                        break;
-                    case SyntaxKind.OpenBracketToken:
-                        // An attribute inside the body: a local function or lambda may be [NoMigrate].
-                        if (token.Parent is AttributeListSyntax list && list.Parent != codeBlock) return true;
-                        break;
-                }
-            }
-            return false;
-        }
+        public bool MayReport(SyntaxNode codeBlock) => _names is null || MayReport(BodyTokens.Of(codeBlock));
 
-        /// <summary>What <see cref="MayReport(SyntaxNode)"/> says of a body, told from what its tokens were found to hold.</summary>
-        internal bool MayReport(string[] identifiers, bool usingOrForEach, bool innerAttribute)
+        /// <summary>The same, told from what a block's tokens were found to hold.</summary>
+        internal bool MayReport(BodyTokens tokens)
         {
-            if (_names is null || innerAttribute || usingOrForEach && _disposeExits) return true;
-            foreach (var identifier in identifiers)
+            if (_names is null || tokens.InnerAttribute || tokens.UsingOrForEach && _disposeExits) return true;
+            foreach (var identifier in tokens.Identifiers)
             {
                 if (_names.Contains(identifier)) return true;
             }
