@@ -28,6 +28,19 @@ namespace AtomicContext.Analyzers.Tests
 
         private static async Task<(Compiler.Run Run, int Walked, int BoundOnDemand)> AnalyzeCountingBinds(Compilation compilation)
         {
+            var (run, stores) = await AnalyzeWithStores(compilation);
+            return (run, stores.Sum(s => s.BodiesWalked), stores.Sum(s => s.BodiesBoundOnDemand));
+        }
+
+        private static async Task<(Compiler.Run Run, int SolvesBinding)> AnalyzeCountingSolves(Compilation compilation)
+        {
+            var (run, stores) = await AnalyzeWithStores(compilation);
+            return (run, stores.Sum(s => s.SolvesBinding));
+        }
+
+        /// <summary>The run, and the summary stores of this compilation (not of other tests running beside it).</summary>
+        private static async Task<(Compiler.Run Run, List<SummaryStore> Stores)> AnalyzeWithStores(Compilation compilation)
+        {
             // Added beside the other tests' observers (never replacing them), and counting this compilation's stores only.
             var stores = new List<SummaryStore>();
             System.Action<SummaryStore> observe = s => { lock (stores) stores.Add(s); };
@@ -36,27 +49,7 @@ namespace AtomicContext.Analyzers.Tests
             {
                 var run = await Compiler.AnalyzeAll(compilation, concurrent: false);
                 lock (stores)
-                {
-                    var mine = stores.Where(s => s.Compilation.SyntaxTrees.SequenceEqual(compilation.SyntaxTrees)).ToList();
-                    return (run, mine.Sum(s => s.BodiesWalked), mine.Sum(s => s.BodiesBoundOnDemand));
-                }
-            }
-            finally
-            {
-                AtomicContextAnalyzer.StoreObserver -= observe;
-            }
-        }
-
-        private static async Task<(Compiler.Run Run, int SolvesBinding)> AnalyzeCountingSolves(Compilation compilation)
-        {
-            var stores = new List<SummaryStore>();
-            System.Action<SummaryStore> observe = s => { lock (stores) stores.Add(s); };
-            AtomicContextAnalyzer.StoreObserver += observe;
-            try
-            {
-                var run = await Compiler.AnalyzeAll(compilation, concurrent: false);
-                lock (stores)
-                    return (run, stores.Where(s => s.Compilation.SyntaxTrees.SequenceEqual(compilation.SyntaxTrees)).Sum(s => s.SolvesBinding));
+                    return (run, stores.Where(s => s.Compilation.SyntaxTrees.SequenceEqual(compilation.SyntaxTrees)).ToList());
             }
             finally
             {
