@@ -35,6 +35,15 @@ namespace AtomicContext.Analyzers.Facts
             ("System.Threading.Tasks.Parallel", new[] { "For", "ForEach", "Invoke" }),
             ("System.Collections.Concurrent.BlockingCollection`1", new[] { "Add", "Take", "AddToAny", "TakeFromAny", "TryAdd:" + Timed, "TryTake:" + Timed }));
 
+        private static readonly HashSet<string> MemberNames = AllMembers(Table);
+
+        private static HashSet<string> AllMembers(Dictionary<string, Dictionary<string, string?>> table)
+        {
+            var names = new HashSet<string>(System.StringComparer.Ordinal);
+            foreach (var members in table.Values) names.UnionWith(members.Keys);
+            return names;
+        }
+
         private static Dictionary<string, Dictionary<string, string?>> Build(params (string Type, string[] Members)[] rows)
         {
             var table = new Dictionary<string, Dictionary<string, string?>>();
@@ -54,8 +63,12 @@ namespace AtomicContext.Analyzers.Facts
 
         public static bool IsBlocking(IMethodSymbol method)
         {
+            // Most calls name no member of the table: told by name first, before the type's name is built.
+            if (!MemberNames.Contains(method.Name)) return false;
             var type = method.ContainingType;
-            if (type is null || method.Locations.Length > 0 && method.Locations[0].IsInSource) return false;
+            if (type is null) return false;
+            var locations = method.Locations;
+            if (locations.Length > 0 && locations[0].IsInSource) return false;
             if (!Table.TryGetValue(MetadataName(type), out var members)) return false;
             if (!members.TryGetValue(method.Name, out var qualifier)) return false;
             if (qualifier != Timed) return true;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AtomicContext.Analyzers.Summaries;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
@@ -12,10 +13,15 @@ namespace AtomicContext.Analyzers.Facts
     public sealed class FactsResolver
     {
         private const string Namespace = "AtomicContext";
-        private readonly ConcurrentDictionary<ISymbol, MemberFacts> _cache = new ConcurrentDictionary<ISymbol, MemberFacts>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, MemberFacts> _cache;
         private readonly FactsFiles _files;
 
-        public FactsResolver(FactsFiles files) => _files = files;
+        /// <param name="capacity">About how many members will be asked about (the map is sized for them up front).</param>
+        public FactsResolver(FactsFiles files, int capacity = 31)
+        {
+            _files = files;
+            _cache = new ConcurrentDictionary<ISymbol, MemberFacts>(SummaryStore.LockStripes, capacity, SymbolEqualityComparer.Default);
+        }
 
         /// <summary>The symbol whose facts and summary stand for this one: the definition of a generic or extension.</summary>
         public static ISymbol Normalize(ISymbol symbol)

@@ -48,16 +48,21 @@ namespace AtomicContext.Analyzers.Flow
     /// </summary>
     public sealed class CallSite
     {
-        internal CallSite(string name, string? callee, bool calleeHasBody, MemberFacts facts, Location location, CallKind kind, ImmutableArray<ArgValue> args)
+        /// <param name="location">Where the call is reported; null for <paramref name="syntax"/>'s own span (made when first asked).</param>
+        internal CallSite(string name, string? callee, bool calleeHasBody, MemberFacts facts, Location? location, SyntaxNode syntax, CallKind kind, ImmutableArray<ArgValue> args)
         {
             Name = name;
             Callee = callee;
             CalleeHasBody = calleeHasBody;
             Facts = facts;
-            Location = location;
+            _location = location;
+            _syntax = syntax;
             Kind = kind;
             Args = args;
         }
+
+        private Location? _location;
+        private readonly SyntaxNode _syntax;
 
         /// <summary>The member called, as a chain names it (a property for an accessor, 'lock (Monitor.Enter)' for the lock statement).</summary>
         public string Name { get; }
@@ -71,14 +76,15 @@ namespace AtomicContext.Analyzers.Flow
         /// <summary>What the callee says of itself (attributes, built-in list, additional files).</summary>
         public MemberFacts Facts { get; }
 
-        public Location Location { get; }
+        /// <summary>Where the call is reported (most sites never are: made on first use).</summary>
+        public Location Location => _location ?? (_location = _syntax.GetLocation());
         public CallKind Kind { get; }
 
         /// <summary>Arguments by the callee's parameter ordinal (empty when the callee has no [MightSleepIf] to evaluate).</summary>
         public ImmutableArray<ArgValue> Args { get; }
 
         public FlowState State { get; internal set; }
-        public int Position => Location.SourceSpan.Start;
+        public int Position => _location?.SourceSpan.Start ?? _syntax.SpanStart;
     }
 
     public sealed class ExitPoint
@@ -143,7 +149,11 @@ namespace AtomicContext.Analyzers.Flow
     /// </summary>
     public sealed class BodyFacts
     {
-        public static readonly BodyFacts Empty = new BodyFacts(null, null, 0, false, new List<CallSite>(), new List<ExitPoint>(), new List<SuspendSite>(), new List<PerCpuUse>(), false, false, failed: false, nested: null);
+        /// <summary>The lists of a body with no await or per-CPU use, shared: never changed.</summary>
+        internal static readonly List<SuspendSite> NoSuspends = new List<SuspendSite>();
+        internal static readonly List<PerCpuUse> NoPerCpuUses = new List<PerCpuUse>();
+
+        public static readonly BodyFacts Empty = new BodyFacts(null, null, 0, false, new List<CallSite>(), new List<ExitPoint>(), NoSuspends, NoPerCpuUses, false, false, failed: false, nested: null);
 
         internal BodyFacts(string? owner, Location? ownerLocation, int baseline, bool isNoMigrate, List<CallSite> calls, List<ExitPoint> exits, List<SuspendSite> suspends, List<PerCpuUse> perCpuUses, bool hasRegionCalls, bool allRegionCallsConditional, bool failed, List<IOperation>? nested)
         {
@@ -187,10 +197,10 @@ namespace AtomicContext.Analyzers.Flow
         public int Baseline { get; }
 
         public bool IsNoMigrate { get; }
-        public IReadOnlyList<CallSite> Calls { get; }
-        public IReadOnlyList<ExitPoint> Exits { get; }
-        public IReadOnlyList<SuspendSite> Suspends { get; }
-        public IReadOnlyList<PerCpuUse> PerCpuUses { get; }
+        public List<CallSite> Calls { get; }
+        public List<ExitPoint> Exits { get; }
+        public List<SuspendSite> Suspends { get; }
+        public List<PerCpuUse> PerCpuUses { get; }
         public bool HasRegionCalls { get; }
 
         /// <summary>Every region call of the body is a WhenReturns one: it may leave with 0 or +1.</summary>

@@ -115,7 +115,7 @@ namespace AtomicContext.Analyzers.Flow
             }
             catch (InsufficientExecutionStackException)
             {
-                return new BodyFacts(owner is null ? null : keyOf(owner), OwnerLocation(owner), noMigrate ? 1 : 0, noMigrate, new List<CallSite>(), new List<ExitPoint>(), new List<SuspendSite>(), new List<PerCpuUse>(), false, false, failed: true, nested: null);
+                return new BodyFacts(owner is null ? null : keyOf(owner), OwnerLocation(owner), noMigrate ? 1 : 0, noMigrate, new List<CallSite>(), new List<ExitPoint>(), BodyFacts.NoSuspends, BodyFacts.NoPerCpuUses, false, false, failed: true, nested: null);
             }
             finally
             {
@@ -129,7 +129,7 @@ namespace AtomicContext.Analyzers.Flow
             FlowState entry = new FlowState(DepthSet.Of(0), null);
             if (noMigrate && _owner != null)
             {
-                var location = _owner.Locations.Length > 0 ? _owner.Locations[0] : body.Syntax.GetLocation();
+                var location = OwnerLocation(_owner) ?? body.Syntax.GetLocation();
                 entry = new FlowState(DepthSet.Of(0), null).Enter(new Opener(Display.Name(_owner), location, DocId(_owner), isNoMigrateBody: true));
             }
 
@@ -150,24 +150,28 @@ namespace AtomicContext.Analyzers.Flow
             // The facts keep depths and openers only: the assumptions name locals of this compilation.
             foreach (var c in _calls) c.Value.State = c.Value.State.Flatten();
             foreach (var e in _exits.Values) e.State = e.State.Flatten();
-            var suspends = _suspends is null ? new List<SuspendSite>() : new List<SuspendSite>(_suspends.Values);
+            var suspends = _suspends is null || _suspends.Count == 0 ? BodyFacts.NoSuspends : new List<SuspendSite>(_suspends.Values);
             foreach (var w in suspends) w.State = w.State.Flatten();
-            var perCpu = _perCpu is null ? new List<PerCpuUse>() : new List<PerCpuUse>(_perCpu.Values);
+            var perCpu = _perCpu is null || _perCpu.Count == 0 ? BodyFacts.NoPerCpuUses : new List<PerCpuUse>(_perCpu.Values);
             foreach (var u in perCpu) u.State = u.State.Flatten();
 
             var calls = new List<CallSite>(_calls.Count);
             foreach (var c in _calls) calls.Add(c.Value);
-            calls.Sort((a, b) => a.Position.CompareTo(b.Position));
+            if (calls.Count > 1) calls.Sort((a, b) => a.Position.CompareTo(b.Position));
             var exits = new List<ExitPoint>(_exits.Values);
-            exits.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
-            suspends.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
-            perCpu.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
+            if (exits.Count > 1) exits.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
+            if (suspends.Count > 1) suspends.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
+            if (perCpu.Count > 1) perCpu.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
             return new BodyFacts(_owner is null ? null : _keyOf(_owner), OwnerLocation(_owner), noMigrate ? 1 : 0, noMigrate, calls, exits, suspends, perCpu,
                 _hasRegionCalls, _hasRegionCalls && _allRegionCallsConditional, failed: false, nested: _nested.Count > 0 ? _nested : null);
         }
 
-        private static Location? OwnerLocation(IMethodSymbol? owner) =>
-            owner != null && owner.Locations.Length > 0 ? owner.Locations[0] : null;
+        private static Location? OwnerLocation(IMethodSymbol? owner)
+        {
+            if (owner is null) return null;
+            var locations = owner.Locations;
+            return locations.Length > 0 ? locations[0] : null;
+        }
 
         /// <summary>The documentation-comment ID of a member, or null where it has none.</summary>
         public static string? DocId(ISymbol symbol)
@@ -816,7 +820,7 @@ namespace AtomicContext.Analyzers.Flow
             var args = ImmutableArray<ArgValue>.Empty;
             if (!arguments.IsDefaultOrEmpty && HasIntegralParameter(normalized))
                 args = ClassifyArguments(arguments, normalized.Parameters.Length);
-            return RecordCall(target, normalized, facts, syntax.GetLocation(), kind, syntax, args, s, applyEffect);
+            return RecordCall(target, normalized, facts, null, kind, syntax, args, s, applyEffect);
         }
 
         private static bool HasIntegralParameter(IMethodSymbol method)
@@ -842,7 +846,8 @@ namespace AtomicContext.Analyzers.Flow
             return false;
         }
 
-        private FlowState RecordCall(ISymbol? target, IMethodSymbol? method, MemberFacts facts, Location location, CallKind kind, SyntaxNode syntax, ImmutableArray<ArgValue> args, FlowState s, bool applyEffect = true)
+        /// <param name="location">Where the call is reported; null for <paramref name="syntax"/>'s span.</param>
+        private FlowState RecordCall(ISymbol? target, IMethodSymbol? method, MemberFacts facts, Location? location, CallKind kind, SyntaxNode syntax, ImmutableArray<ArgValue> args, FlowState s, bool applyEffect = true)
         {
             if (s.IsUnreachable) return s;
             Collect(s);
@@ -853,7 +858,7 @@ namespace AtomicContext.Analyzers.Flow
                 string name = kind == CallKind.Lock ? "lock (Monitor.Enter)" : Display.Name(target ?? method!);
                 string? callee = method is null ? null : _keyOf(method);
                 bool hasBody = method != null && Summaries.SummaryStore.HasSourceBody(method);
-                site = new CallSite(name, callee, hasBody, facts, location, kind, args);
+                site = new CallSite(name, callee, hasBody, facts, location, syntax, kind, args);
                 AddCall(key, site);
             }
             site.State = site.State.Join(s);
@@ -872,7 +877,7 @@ namespace AtomicContext.Analyzers.Flow
 
             FlowState after = s;
             if (facts.Enters && !facts.Exits)
-                after = s.Enter(OpenerFor(syntax, target ?? method!, location));
+                after = s.Enter(OpenerFor(syntax, target ?? method!, location ?? syntax.GetLocation()));
             else if (facts.Exits && !facts.Enters)
                 after = s.Exit();
             Collect(after);

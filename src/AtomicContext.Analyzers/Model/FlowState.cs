@@ -17,7 +17,8 @@ namespace AtomicContext.Analyzers.Model
         {
             Symbol = symbol;
             Form = form;
-            Position = symbol.Locations.Length > 0 ? symbol.Locations[0].SourceSpan.Start : 0;
+            var locations = symbol.Locations;
+            Position = locations.Length > 0 ? locations[0].SourceSpan.Start : 0;
         }
 
         public ISymbol Symbol { get; }

@@ -83,7 +83,7 @@ namespace AtomicContext.Analyzers.Rules
                 FailureObserver?.Invoke(ex);
                 files = FactsFiles.Empty;
             }
-            var store = new SummaryStore(context.Compilation, new FactsResolver(files), files.Print);
+            var store = new SummaryStore(context.Compilation, new FactsResolver(files, SummaryStore.EstimatedMembers(context.Compilation)), files.Print);
             StoreObserver?.Invoke(store);
             var compilation = context.Compilation;
             var filter = new Lazy<RegionFilter>(() =>
@@ -101,12 +101,12 @@ namespace AtomicContext.Analyzers.Rules
             // A code block action, not an operation block action: the driver binds no body for it, so a body
             // is bound once — by the compiler, or on demand for a caller's summary (in a document's analysis),
             // whose facts are then reused.
-            var callees = new CalleeNamesOnce(compilation, filter);
-            var deferred = new DeferredSleeps();
-            context.RegisterCodeBlockAction(c => Guard(() => AnalyzeBlock(c, store, filter, callees, deferred), c.OwningSymbol, c.ReportDiagnostic, c.CancellationToken));
-            context.RegisterSemanticModelAction(c => deferred.Complete(c.SemanticModel.SyntaxTree, c.ReportDiagnostic, c.CancellationToken));
-            bool overrides = IsConfiguredOn(context.Compilation, Descriptors.OverrideSleeps, context.CancellationToken);
-            context.RegisterSymbolAction(c => Guard(() => AnalyzeMethod(c, store, overrides), c.Symbol, c.ReportDiagnostic, c.CancellationToken), SymbolKind.Method);
+            var session = new Session(store, filter, new CalleeNamesOnce(compilation, filter), new DeferredSleeps(),
+                IsConfiguredOn(context.Compilation, Descriptors.OverrideSleeps, context.CancellationToken));
+            // Method groups of one object per compilation: no closure or delegate is made per callback.
+            context.RegisterCodeBlockAction(session.OnCodeBlock);
+            context.RegisterSemanticModelAction(session.OnSemanticModel);
+            context.RegisterSymbolAction(session.OnMethod, SymbolKind.Method);
             if (!files.Problems.IsEmpty)
             {
                 context.RegisterCompilationEndAction(c =>
@@ -114,6 +114,52 @@ namespace AtomicContext.Analyzers.Rules
                     foreach (var problem in files.Problems)
                         c.ReportDiagnostic(Diagnostic.Create(Descriptors.BadFactsFile, problem.Location, problem.Message));
                 });
+            }
+        }
+
+        /// <summary>A compilation's state and the callbacks that use it.</summary>
+        private sealed class Session
+        {
+            private readonly SummaryStore _store;
+            private readonly Lazy<RegionFilter> _filter;
+            private readonly CalleeNamesOnce _callees;
+            private readonly DeferredSleeps _deferred;
+            private readonly bool _overrides;
+
+            public Session(SummaryStore store, Lazy<RegionFilter> filter, CalleeNamesOnce callees, DeferredSleeps deferred, bool overrides)
+            {
+                _store = store;
+                _filter = filter;
+                _callees = callees;
+                _deferred = deferred;
+                _overrides = overrides;
+            }
+
+            public void OnCodeBlock(CodeBlockAnalysisContext context)
+            {
+                try
+                {
+                    AnalyzeBlock(context, _store, _filter, _callees, _deferred);
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException && context.CancellationToken.IsCancellationRequested))
+                {
+                    ReportFailure(ex, context.OwningSymbol, context.ReportDiagnostic);
+                }
+            }
+
+            public void OnSemanticModel(SemanticModelAnalysisContext context) =>
+                _deferred.Complete(context.SemanticModel.SyntaxTree, context.ReportDiagnostic, context.CancellationToken);
+
+            public void OnMethod(SymbolAnalysisContext context)
+            {
+                try
+                {
+                    AnalyzeMethod(context, _store, _overrides);
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException && context.CancellationToken.IsCancellationRequested))
+                {
+                    ReportFailure(ex, context.Symbol, context.ReportDiagnostic);
+                }
             }
         }
 
@@ -166,17 +212,23 @@ namespace AtomicContext.Analyzers.Rules
             }
             catch (Exception ex)
             {
-                // Never crash the build (AD0001), never skip silently: the member is reported as not analysed.
-                FailureObserver?.Invoke(ex);
-                var location = owner.Locations.Length > 0 && owner.Locations[0].IsInSource ? owner.Locations[0] : Location.None;
-                try
-                {
-                    report(Diagnostic.Create(Descriptors.InternalError, location, Display.Name(owner), ex.GetType().Name, ex.Message));
-                }
-                catch (ArgumentException)
-                {
-                    // A location outside the analysed tree (partial declarations): nothing more to say.
-                }
+                ReportFailure(ex, owner, report);
+            }
+        }
+
+        /// <summary>Never crash the build (AD0001), never skip silently: the member is reported as not analysed.</summary>
+        private static void ReportFailure(Exception ex, ISymbol owner, Action<Diagnostic> report)
+        {
+            FailureObserver?.Invoke(ex);
+            var locations = owner.Locations;
+            var location = locations.Length > 0 && locations[0].IsInSource ? locations[0] : Location.None;
+            try
+            {
+                report(Diagnostic.Create(Descriptors.InternalError, location, Display.Name(owner), ex.GetType().Name, ex.Message));
+            }
+            catch (ArgumentException)
+            {
+                // A location outside the analysed tree (partial declarations): nothing more to say.
             }
         }
 

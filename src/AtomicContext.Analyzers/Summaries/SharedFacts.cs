@@ -31,10 +31,14 @@ namespace AtomicContext.Analyzers.Summaries
     {
         private sealed class TreeCache
         {
-            public TreeCache(ulong environment) => Environment = environment;
+            public TreeCache(ulong environment, int capacity)
+            {
+                Environment = environment;
+                Bodies = new ConcurrentDictionary<string, BodyFacts>(SummaryStore.LockStripes, capacity, StringComparer.Ordinal);
+            }
 
             public ulong Environment { get; }
-            public ConcurrentDictionary<string, BodyFacts> Bodies { get; } = new ConcurrentDictionary<string, BodyFacts>(StringComparer.Ordinal);
+            public ConcurrentDictionary<string, BodyFacts> Bodies { get; }
         }
 
         private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<TreeCache?>> Caches = new ConditionalWeakTable<SyntaxTree, StrongBox<TreeCache?>>();
@@ -108,7 +112,8 @@ namespace AtomicContext.Analyzers.Summaries
             var cache = Volatile.Read(ref box.Value);
             if (cache is null || cache.Environment != environment)
             {
-                var fresh = new TreeCache(environment);
+                // Sized for the tree's bodies (one per ~128 characters), so it does not grow node by node.
+                var fresh = new TreeCache(environment, Math.Max(tree.Length / 128, 7));
                 var seen = Interlocked.CompareExchange(ref box.Value, fresh, cache);
                 cache = ReferenceEquals(seen, cache) ? fresh : seen;
                 if (cache is null || cache.Environment != environment) return;

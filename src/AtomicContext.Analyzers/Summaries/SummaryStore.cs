@@ -50,13 +50,15 @@ namespace AtomicContext.Analyzers.Summaries
 
         private readonly Compilation _compilation;
         private readonly FactsResolver _facts;
-        private readonly ConcurrentDictionary<IMethodSymbol, string?> _keys = new ConcurrentDictionary<IMethodSymbol, string?>(SymbolEqualityComparer.Default);
+        // Sized for the compilation up front (EstimatedMembers): a ConcurrentDictionary that grows makes every
+        // node again at each doubling, and these hold one entry per member reached.
+        private readonly ConcurrentDictionary<IMethodSymbol, string?> _keys;
 
         // Every key made in this compilation, back to its method: a callee met in a walk is found without
         // parsing its key (facts kept from an earlier compilation still go through the parser).
-        private readonly ConcurrentDictionary<string, IMethodSymbol> _methodsByKey = new ConcurrentDictionary<string, IMethodSymbol>(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, BodyFacts> _bodies = new ConcurrentDictionary<string, BodyFacts>(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, Summary> _summaries = new ConcurrentDictionary<string, Summary>(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, IMethodSymbol> _methodsByKey;
+        private readonly ConcurrentDictionary<string, BodyFacts> _bodies;
+        private readonly ConcurrentDictionary<string, Summary> _summaries;
         private readonly Func<IMethodSymbol, string?> _keyOf;
         private Dictionary<string, SyntaxTree>? _treesByPath;
 
@@ -81,7 +83,30 @@ namespace AtomicContext.Analyzers.Summaries
             _compilation = compilation;
             _facts = facts;
             _keyOf = KeyOf;
+            int capacity = EstimatedMembers(compilation);
+            int concurrency = LockStripes;
+            _keys = new ConcurrentDictionary<IMethodSymbol, string?>(concurrency, capacity, SymbolEqualityComparer.Default);
+            _methodsByKey = new ConcurrentDictionary<string, IMethodSymbol>(concurrency, capacity, StringComparer.Ordinal);
+            _bodies = new ConcurrentDictionary<string, BodyFacts>(concurrency, capacity, StringComparer.Ordinal);
+            _summaries = new ConcurrentDictionary<string, Summary>(concurrency, capacity, StringComparer.Ordinal);
             _environment = new Lazy<ulong>(() => EnvironmentOf(compilation, factsFilesPrint), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        /// <summary>Lock stripes of the per-compilation maps: enough for the machines analyzers run on, fixed so they never grow.</summary>
+        internal const int LockStripes = 16;
+
+        /// <summary>
+        /// About how many members a compilation's maps will hold: one per ~128 characters of source (the kernel
+        /// corpus has one body per ~140), from the trees already parsed (none is parsed for this).
+        /// </summary>
+        internal static int EstimatedMembers(Compilation compilation)
+        {
+            long characters = 0;
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                if (tree.TryGetRoot(out var root)) characters += root.FullSpan.Length;
+            }
+            return (int)Math.Min(Math.Max(characters / 128, 31), 1 << 20);
         }
 
         private static long _unshared;
@@ -189,7 +214,7 @@ namespace AtomicContext.Analyzers.Summaries
             // implementing part) has no facts of its own. The driver runs no code block action for one today;
             // this keeps it so if it ever does.
             if (!DeclaresBody(declaration)) return null;
-            return FactsOfBody(method, declaration.SyntaxTree, () => BodyOf(model.GetOperation(declaration, ct)), ct);
+            return FactsOfBody(method, declaration.SyntaxTree, null, declaration, model, ct);
         }
 
         private static bool DeclaresBody(SyntaxNode declaration) => declaration switch
@@ -208,13 +233,14 @@ namespace AtomicContext.Analyzers.Summaries
         /// instead of binding the lambda again).
         /// </summary>
         private BodyFacts FactsFor(IMethodSymbol method, IOperation body, CancellationToken ct) =>
-            FactsOfBody(method, body.Syntax.SyntaxTree, () => body, ct)!;
+            FactsOfBody(method, body.Syntax.SyntaxTree, body, null, null, ct)!;
 
         /// <summary>
         /// A body's facts: those computed already in this compilation, or kept from an earlier one for the same
-        /// tree, binding nothing; else the body <paramref name="bind"/> gives, walked and kept. Null when it gives none.
+        /// tree, binding nothing; else <paramref name="body"/>, or the body of <paramref name="declaration"/> in
+        /// <paramref name="model"/>, walked and kept. Null when there is none.
         /// </summary>
-        private BodyFacts? FactsOfBody(IMethodSymbol method, SyntaxTree tree, Func<IOperation?> bind, CancellationToken ct)
+        private BodyFacts? FactsOfBody(IMethodSymbol method, SyntaxTree tree, IOperation? body, SyntaxNode? declaration, SemanticModel? model, CancellationToken ct)
         {
             var key = KeyOf(method);
             if (key != null)
@@ -223,7 +249,7 @@ namespace AtomicContext.Analyzers.Summaries
                 var kept = SharedFacts.Get(tree, _environment.Value, key);
                 if (kept != null) return _bodies.GetOrAdd(key, kept);
             }
-            var body = bind();
+            if (body is null && declaration != null && model != null) body = BodyOf(model.GetOperation(declaration, ct));
             if (body is null) return null;
             var facts = Walk(body, method, ct);
             if (key is null) return facts;
