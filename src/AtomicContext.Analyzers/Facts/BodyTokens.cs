@@ -65,9 +65,12 @@ namespace AtomicContext.Analyzers.Facts
 
         private static Dictionary<TextSpanKey, BodyTokens> Build(SyntaxTree tree)
         {
-            var index = new Dictionary<TextSpanKey, BodyTokens>();
+            var index = new Dictionary<TextSpanKey, BodyTokens>(Math.Max(tree.Length / 128, 4));
             var scratch = new HashSet<string>(StringComparer.Ordinal);
-            var scanner = new TextScanner(tree);
+            // One scanner per thread, its tables kept from tree to tree (cleared, not made again).
+            var scanner = t_scanner ?? new TextScanner();
+            t_scanner = null;
+            scanner.Start(tree);
             foreach (var node in tree.GetRoot().DescendantNodes(n => !(n is BlockSyntax) && !(n is ArrowExpressionClauseSyntax) && !(n is ExpressionSyntax)))
             {
                 // The code block the driver hands the action: the declaration; for an arrow property, its arrow clause.
@@ -82,6 +85,8 @@ namespace AtomicContext.Analyzers.Facts
                 var key = new TextSpanKey(codeBlock);
                 if (!index.ContainsKey(key)) index.Add(key, scanner.Scan(codeBlock) ?? Read(codeBlock, scratch));
             }
+            scanner.Start(null);
+            if (scanner.Small) t_scanner = scanner; // a huge tree's tables are not kept for the thread
             return index;
         }
 
@@ -89,7 +94,14 @@ namespace AtomicContext.Analyzers.Facts
         internal static BodyTokens ReadTokens(SyntaxNode codeBlock) => Read(codeBlock, new HashSet<string>(StringComparer.Ordinal));
 
         /// <summary>The same, from the block's text (null where the text scan cannot stand in for the tokens).</summary>
-        internal static BodyTokens? ScanText(SyntaxNode codeBlock) => new TextScanner(codeBlock.SyntaxTree).Scan(codeBlock);
+        internal static BodyTokens? ScanText(SyntaxNode codeBlock)
+        {
+            var scanner = new TextScanner();
+            scanner.Start(codeBlock.SyntaxTree);
+            return scanner.Scan(codeBlock);
+        }
+
+        [ThreadStatic] private static TextScanner? t_scanner;
 
         private static BodyTokens Read(SyntaxNode codeBlock, HashSet<string> scratch)
         {
@@ -126,7 +138,7 @@ namespace AtomicContext.Analyzers.Facts
         /// </summary>
         private sealed class TextScanner
         {
-            private readonly SyntaxTree _tree;
+            private SyntaxTree? _tree;
             private Microsoft.CodeAnalysis.Text.SourceText? _text;
             private char[] _buffer = new char[256];
 
@@ -140,11 +152,30 @@ namespace AtomicContext.Analyzers.Facts
             private int _block;
             private readonly List<string> _found = new List<string>();
 
-            public TextScanner(SyntaxTree tree) => _tree = tree;
+            public bool Small => _words.Length <= 1 << 14 && _buffer.Length <= 1 << 16;
 
+            /// <summary>Begins a tree (null: ends one): the words of the last tree are forgotten, the tables kept.</summary>
+            public void Start(SyntaxTree? tree)
+            {
+                _tree = tree;
+                _text = null;
+                if (_byId.Count > 0)
+                {
+                    Array.Clear(_words, 0, _words.Length);
+                    Array.Clear(_stamp, 0, Math.Min(_stamp.Length, _byId.Count));
+                    _byId.Clear();
+                    _reserved.Clear();
+                }
+                _block = 0;
+                _found.Clear();
+            }
+
+            // MethodImplOptions.AggressiveOptimization (512, not in netstandard2.0's enum): a char loop gains nothing
+            // from tiering, and at tier 0 it ran several times slower through the first compilations.
+            [MethodImpl((MethodImplOptions)512)]
             public BodyTokens? Scan(SyntaxNode codeBlock)
             {
-                _text ??= _tree.GetText();
+                _text ??= _tree!.GetText();
                 var span = codeBlock.Span;
                 if (span.End > _text.Length) return null;
                 if (_buffer.Length < span.Length) _buffer = new char[Math.Max(span.Length, _buffer.Length * 2)];
@@ -232,6 +263,7 @@ namespace AtomicContext.Analyzers.Facts
 
             private static bool IsWordPart(char c) => IsWordStart(c) || (uint)(c - '0') <= 9;
 
+            [MethodImpl((MethodImplOptions)512)]
             private int Intern(char[] chars, int start, int length)
             {
                 int hash = unchecked((int)2166136261);

@@ -68,8 +68,33 @@ namespace AtomicContext.Analyzers.Facts
                 if (BuiltinSleepers.IsBlocking(method)) flags |= Fact.MightSleep | Fact.Builtin;
             }
             if (_files.Facts.TryGetValue(symbol, out var listed)) flags |= listed;
-            if (flags == Fact.None && sleepIfs.IsEmpty) return MemberFacts.Nothing;
-            return new MemberFacts(flags, sleepIfs, justification);
+            bool integral = symbol is IMethodSymbol withParameters && HasIntegralParameter(withParameters);
+            if (flags == Fact.None && sleepIfs.IsEmpty) return integral ? MemberFacts.NothingWithIntegralParameter : MemberFacts.Nothing;
+            return new MemberFacts(flags, sleepIfs, justification, integral);
+        }
+
+        private static bool HasIntegralParameter(IMethodSymbol method)
+        {
+            foreach (var p in method.Parameters)
+            {
+                var type = p.Type;
+                switch (type.SpecialType)
+                {
+                    case SpecialType.System_Int16:
+                    case SpecialType.System_Int32:
+                    case SpecialType.System_Int64:
+                    case SpecialType.System_UInt16:
+                    case SpecialType.System_UInt32:
+                    case SpecialType.System_UInt64:
+                    case SpecialType.System_Byte:
+                    case SpecialType.System_SByte:
+                    case SpecialType.System_Boolean:
+                    case SpecialType.System_Char:
+                        return true;
+                }
+                if (type.TypeKind == TypeKind.Enum) return true;
+            }
+            return false;
         }
 
         private static void ReadAttributes(ISymbol symbol, ref Fact flags, ref string? justification, ref ImmutableArray<SleepIf> sleepIfs)

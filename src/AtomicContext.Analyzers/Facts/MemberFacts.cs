@@ -49,12 +49,27 @@ namespace AtomicContext.Analyzers.Facts
     {
         public static readonly MemberFacts Nothing = new MemberFacts(Fact.None, ImmutableArray<SleepIf>.Empty, null);
 
+        /// <summary><see cref="Nothing"/> for a method with an integral parameter.</summary>
+        internal static readonly MemberFacts NothingWithIntegralParameter = new MemberFacts(Fact.None, ImmutableArray<SleepIf>.Empty, null, integralParameter: true);
+
         public MemberFacts(Fact flags, ImmutableArray<SleepIf> sleepIfs, string? assumeNoSleepJustification)
+            : this(flags, sleepIfs, assumeNoSleepJustification, integralParameter: false)
+        {
+        }
+
+        internal MemberFacts(Fact flags, ImmutableArray<SleepIf> sleepIfs, string? assumeNoSleepJustification, bool integralParameter)
         {
             Flags = flags;
             SleepIfs = sleepIfs;
             AssumeNoSleepJustification = assumeNoSleepJustification;
+            IntegralParameter = integralParameter;
         }
+
+        /// <summary>
+        /// A method with a parameter of integral, bool, char or enum type: the arguments of a call to it are
+        /// classified (a [MightSleepIf] flag may reach it, directly or through its body). Told once per member.
+        /// </summary>
+        public bool IntegralParameter { get; }
 
         public Fact Flags { get; }
         public ImmutableArray<SleepIf> SleepIfs { get; }

@@ -818,32 +818,9 @@ namespace AtomicContext.Analyzers.Flow
             var normalized = (IMethodSymbol)FactsResolver.Normalize(method);
             var facts = _facts.Get(normalized);
             var args = ImmutableArray<ArgValue>.Empty;
-            if (!arguments.IsDefaultOrEmpty && HasIntegralParameter(normalized))
+            if (!arguments.IsDefaultOrEmpty && facts.IntegralParameter)
                 args = ClassifyArguments(arguments, normalized.Parameters.Length);
             return RecordCall(target, normalized, facts, null, kind, syntax, args, s, applyEffect);
-        }
-
-        private static bool HasIntegralParameter(IMethodSymbol method)
-        {
-            foreach (var p in method.Parameters)
-            {
-                switch (p.Type.SpecialType)
-                {
-                    case SpecialType.System_Int16:
-                    case SpecialType.System_Int32:
-                    case SpecialType.System_Int64:
-                    case SpecialType.System_UInt16:
-                    case SpecialType.System_UInt32:
-                    case SpecialType.System_UInt64:
-                    case SpecialType.System_Byte:
-                    case SpecialType.System_SByte:
-                    case SpecialType.System_Boolean:
-                    case SpecialType.System_Char:
-                        return true;
-                }
-                if (p.Type.TypeKind == TypeKind.Enum) return true;
-            }
-            return false;
         }
 
         /// <param name="location">Where the call is reported; null for <paramref name="syntax"/>'s span.</param>

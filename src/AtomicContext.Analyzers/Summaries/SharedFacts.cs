@@ -97,6 +97,12 @@ namespace AtomicContext.Analyzers.Summaries
             return index != null && index.Paths.TryGetValue(key, out var path) ? path : null;
         }
 
+        /// <summary>Whether any facts are kept for the tree (in whatever environment): asked before the environment is made.</summary>
+        public static bool HasFacts(SyntaxTree tree) => Caches.TryGetValue(tree, out var box) && Volatile.Read(ref box.Value) != null;
+
+        /// <summary>Whether facts were ever kept (an index exists): asked before the environment is made.</summary>
+        public static bool AnyKept => Volatile.Read(ref _lastIndex) != null;
+
         public static BodyFacts? Get(SyntaxTree tree, ulong environment, string key)
         {
             if (!Caches.TryGetValue(tree, out var box)) return null;

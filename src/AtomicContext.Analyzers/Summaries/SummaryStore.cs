@@ -75,7 +75,74 @@ namespace AtomicContext.Analyzers.Summaries
         }
         private readonly object _gate = new object();
 
-        private readonly Lazy<ulong> _environment;
+        // The environment print (SharedFacts.Environment: every tree's declarations hashed), made once by the
+        // first thread that needs it: a body's facts are looked up in facts kept from earlier compilations only
+        // where its tree has some (none in a build: no wait), and kept without waiting (queued while it is made).
+        private readonly Func<ulong> _makeEnvironment;
+        private ulong _environmentPrint;
+        private int _environmentState; // 0: not made, 1: being made, 2: made
+        private readonly object _environmentGate = new object();
+        private readonly ConcurrentQueue<(SyntaxTree Tree, string Key, BodyFacts Facts)> _keepLater = new ConcurrentQueue<(SyntaxTree, string, BodyFacts)>();
+
+        /// <summary>The environment print, made now if need be (waiting while another thread makes it).</summary>
+        private ulong EnvironmentPrint()
+        {
+            if (Volatile.Read(ref _environmentState) == 2) return _environmentPrint;
+            if (Interlocked.CompareExchange(ref _environmentState, 1, 0) == 0) return MakeEnvironment();
+            lock (_environmentGate)
+            {
+                while (Volatile.Read(ref _environmentState) != 2) Monitor.Wait(_environmentGate);
+            }
+            return _environmentPrint;
+        }
+
+        private ulong MakeEnvironment()
+        {
+            ulong print;
+            try
+            {
+                print = _makeEnvironment();
+            }
+            finally
+            {
+                // _makeEnvironment does not throw (EnvironmentOf catches); cancellation cannot reach it.
+                lock (_environmentGate)
+                {
+                    Volatile.Write(ref _environmentState, 2);
+                    Monitor.PulseAll(_environmentGate);
+                }
+            }
+            return print;
+        }
+
+        /// <summary>Facts kept for this body from an earlier compilation (the environment is made only where the tree has some).</summary>
+        private BodyFacts? Kept(SyntaxTree tree, string key) =>
+            SharedFacts.HasFacts(tree) ? SharedFacts.Get(tree, EnvironmentPrint(), key) : null;
+
+        /// <summary>Keeps a body's facts for later compilations of the same tree; never waits for the environment.</summary>
+        private void Keep(SyntaxTree tree, string key, BodyFacts facts)
+        {
+            if (Volatile.Read(ref _environmentState) == 2)
+            {
+                SharedFacts.Put(tree, _environmentPrint, key, facts);
+                return;
+            }
+            if (Interlocked.CompareExchange(ref _environmentState, 1, 0) == 0)
+            {
+                ulong print = MakeEnvironment();
+                SharedFacts.Put(tree, print, key, facts);
+                KeepQueued(print);
+                return;
+            }
+            _keepLater.Enqueue((tree, key, facts));
+            // Made meanwhile: its maker may have emptied the queue before this entry was in it.
+            if (Volatile.Read(ref _environmentState) == 2) KeepQueued(_environmentPrint);
+        }
+
+        private void KeepQueued(ulong print)
+        {
+            while (_keepLater.TryDequeue(out var item)) SharedFacts.Put(item.Tree, print, item.Key, item.Facts);
+        }
 
         /// <param name="factsFilesPrint">A hash of the additional files that give facts (part of the environment print).</param>
         public SummaryStore(Compilation compilation, FactsResolver facts, ulong factsFilesPrint = 0)
@@ -89,7 +156,7 @@ namespace AtomicContext.Analyzers.Summaries
             _methodsByKey = new ConcurrentDictionary<string, IMethodSymbol>(concurrency, capacity, StringComparer.Ordinal);
             _bodies = new ConcurrentDictionary<string, BodyFacts>(concurrency, capacity, StringComparer.Ordinal);
             _summaries = new ConcurrentDictionary<string, Summary>(concurrency, capacity, StringComparer.Ordinal);
-            _environment = new Lazy<ulong>(() => EnvironmentOf(compilation, factsFilesPrint), LazyThreadSafetyMode.ExecutionAndPublication);
+            _makeEnvironment = () => _environmentPrint = EnvironmentOf(compilation, factsFilesPrint);
         }
 
         /// <summary>Lock stripes of the per-compilation maps: enough for the machines analyzers run on, fixed so they never grow.</summary>
@@ -246,14 +313,14 @@ namespace AtomicContext.Analyzers.Summaries
             if (key != null)
             {
                 if (_bodies.TryGetValue(key, out var known)) return known;
-                var kept = SharedFacts.Get(tree, _environment.Value, key);
+                var kept = Kept(tree, key);
                 if (kept != null) return _bodies.GetOrAdd(key, kept);
             }
             if (body is null && declaration != null && model != null) body = BodyOf(model.GetOperation(declaration, ct));
             if (body is null) return null;
             var facts = Walk(body, method, ct);
             if (key is null) return facts;
-            SharedFacts.Put(tree, _environment.Value, key, facts);
+            Keep(tree, key, facts);
             return _bodies.GetOrAdd(key, facts);
         }
 
@@ -297,16 +364,16 @@ namespace AtomicContext.Analyzers.Summaries
         {
             if (_bodies.TryGetValue(key, out var known)) return known;
             // A body kept from an earlier compilation, in a tree this one still has: no symbol, no binding.
-            if (SharedFacts.PathOf(_environment.Value, key) is { } keptPath
+            if (SharedFacts.AnyKept && SharedFacts.PathOf(EnvironmentPrint(), key) is { } keptPath
                 && TreesByPath().TryGetValue(keptPath, out var keptTree)
-                && SharedFacts.Get(keptTree, _environment.Value, key) is { } kept)
+                && Kept(keptTree, key) is { } kept)
                 return _bodies.GetOrAdd(key, kept);
             var method = Resolve(key, ct);
             var syntax = method is null ? null : FindBodySyntax(method, ct);
             BodyFacts? facts = null;
             if (syntax != null)
             {
-                facts = SharedFacts.Get(syntax.SyntaxTree, _environment.Value, key);
+                facts = Kept(syntax.SyntaxTree, key);
                 if (facts is null)
                 {
                     Interlocked.Increment(ref _boundOnDemand);
@@ -314,7 +381,7 @@ namespace AtomicContext.Analyzers.Summaries
                     if (body != null)
                     {
                         facts = Walk(body, method!, ct);
-                        SharedFacts.Put(syntax.SyntaxTree, _environment.Value, key, facts);
+                        Keep(syntax.SyntaxTree, key, facts);
                     }
                 }
             }
