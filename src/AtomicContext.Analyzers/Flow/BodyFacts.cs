@@ -198,6 +198,32 @@ namespace AtomicContext.Analyzers.Flow
 
         public bool IsNoMigrate { get; }
         public List<CallSite> Calls { get; }
+
+        /// <summary>
+        /// The distinct callees whose summaries count (<see cref="Summaries.SummaryStore"/>'s edges), in call order:
+        /// told once when the facts are made — in the body's own action, which runs in parallel — not in the solve.
+        /// </summary>
+        internal string[] SummaryCallees => _summaryCallees ??= SummaryCalleesOf(Calls);
+
+        private string[]? _summaryCallees;
+
+        /// <summary>Tells <see cref="SummaryCallees"/> now (the walker calls it as it makes the facts).</summary>
+        internal void PrepareSummaryCallees() => _summaryCallees ??= SummaryCalleesOf(Calls);
+
+        private static readonly string[] NoCallees = new string[0];
+
+        private static string[] SummaryCalleesOf(List<CallSite> calls)
+        {
+            // Most bodies have a handful: a linear search.
+            List<string>? callees = null;
+            foreach (var site in calls)
+            {
+                if (!Summaries.SummaryStore.IsSummaryEdge(site)) continue;
+                callees ??= new List<string>(4);
+                if (!callees.Contains(site.Callee!)) callees.Add(site.Callee!);
+            }
+            return callees is null ? NoCallees : callees.ToArray();
+        }
         public List<ExitPoint> Exits { get; }
         public List<SuspendSite> Suspends { get; }
         public List<PerCpuUse> PerCpuUses { get; }

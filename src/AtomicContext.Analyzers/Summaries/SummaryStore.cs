@@ -528,7 +528,7 @@ namespace AtomicContext.Analyzers.Summaries
         }
 
         /// <summary>A call whose callee's summary counts: a source body that is not itself a declared sleeper or cut.</summary>
-        private static bool IsSummaryEdge(CallSite site) =>
+        internal static bool IsSummaryEdge(CallSite site) =>
             site.Callee != null && site.CalleeHasBody && !site.Facts.MightSleep && !site.Facts.AssumeNoSleep && site.Facts.SleepIfs.IsEmpty;
 
         /// <summary>The facts of every body reachable from <paramref name="root"/> whose summary is not known yet.</summary>
@@ -564,23 +564,14 @@ namespace AtomicContext.Analyzers.Summaries
 
         private sealed class Node
         {
-            private static readonly string[] NoSuccessors = new string[0];
-
             public Node(string method, BodyFacts facts, int index)
             {
                 Method = method;
                 Facts = facts;
                 Index = index;
                 LowLink = index;
-                // The distinct callees whose summaries count, in call order (most bodies have a handful: a linear search).
-                List<string>? successors = null;
-                foreach (var site in facts.Calls)
-                {
-                    if (!IsSummaryEdge(site)) continue;
-                    successors ??= new List<string>(4);
-                    if (!successors.Contains(site.Callee!)) successors.Add(site.Callee!);
-                }
-                Successors = successors is null ? NoSuccessors : successors.ToArray();
+                // Computed when the body was walked (in its own action, in parallel), not here at the end.
+                Successors = facts.SummaryCallees;
             }
 
             public string Method { get; }
