@@ -59,7 +59,7 @@ namespace AtomicContext.Analyzers.Facts
 
         /// <summary>A code block's tokens: from its tree's index when the block is a member body, else read now.</summary>
         public static BodyTokens Of(SyntaxNode codeBlock) =>
-            Index(codeBlock.SyntaxTree).TryGetValue(new TextSpanKey(codeBlock), out var known) ? known : Read(codeBlock, new HashSet<string>(StringComparer.Ordinal));
+            Index(codeBlock.SyntaxTree).TryGetValue(new TextSpanKey(codeBlock), out var known) ? known : ReadTokens(codeBlock);
 
         private static Dictionary<TextSpanKey, BodyTokens> Index(SyntaxTree tree) => ByTree.GetValue(tree, Build);
 
@@ -129,12 +129,12 @@ namespace AtomicContext.Analyzers.Facts
         }
 
         /// <summary>
-        /// Reads a block from its source text instead of its tokens, several times faster (no node is made or
-        /// visited), and never with less than the tokens hold: every word of the text counts as an identifier
-        /// (words in comments, strings and disabled code too; reserved keywords only where an '@' makes them
-        /// one), <c>using</c> and <c>foreach</c> are found as words, and each '[' is checked against the tree for
-        /// an attribute list. Where the text could spell an identifier the words miss (a character outside
-        /// ASCII, a backslash: unicode escapes, formatting characters), it gives up and the tokens are read.
+        /// Reads a block from its source text instead of its tokens (~2.5× faster at 1x; no node is visited but
+        /// the path to each '['), and never with less than the tokens hold: every word of the text counts as an
+        /// identifier (words in comments, strings and disabled code too; reserved keywords only where an '@' makes
+        /// them one), <c>using</c> and <c>foreach</c> are found as words, and each '[' is checked against the tree
+        /// for an attribute list. Where the text could spell an identifier the words miss (a letter, mark or
+        /// formatting character outside ASCII, a <c>\u</c> escape), it gives up and the tokens are read.
         /// </summary>
         private sealed class TextScanner
         {

@@ -163,6 +163,7 @@ namespace AtomicContext.Analyzers.Flow
             Baseline = baseline;
             IsNoMigrate = isNoMigrate;
             Calls = calls;
+            SummaryCallees = SummaryCalleesOf(calls);
             Exits = exits;
             Suspends = suspends;
             PerCpuUses = perCpuUses;
@@ -203,14 +204,7 @@ namespace AtomicContext.Analyzers.Flow
         /// The distinct callees whose summaries count (<see cref="Summaries.SummaryStore"/>'s edges), in call order:
         /// told once when the facts are made — in the body's own action, which runs in parallel — not in the solve.
         /// </summary>
-        internal string[] SummaryCallees => _summaryCallees ??= SummaryCalleesOf(Calls);
-
-        private string[]? _summaryCallees;
-
-        /// <summary>Tells <see cref="SummaryCallees"/> now (the walker calls it as it makes the facts).</summary>
-        internal void PrepareSummaryCallees() => _summaryCallees ??= SummaryCalleesOf(Calls);
-
-        private static readonly string[] NoCallees = new string[0];
+        internal string[] SummaryCallees { get; }
 
         private static string[] SummaryCalleesOf(List<CallSite> calls)
         {
@@ -222,8 +216,9 @@ namespace AtomicContext.Analyzers.Flow
                 callees ??= new List<string>(4);
                 if (!callees.Contains(site.Callee!)) callees.Add(site.Callee!);
             }
-            return callees is null ? NoCallees : callees.ToArray();
+            return callees is null ? System.Array.Empty<string>() : callees.ToArray();
         }
+
         public List<ExitPoint> Exits { get; }
         public List<SuspendSite> Suspends { get; }
         public List<PerCpuUse> PerCpuUses { get; }

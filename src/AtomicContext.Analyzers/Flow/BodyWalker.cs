@@ -162,10 +162,8 @@ namespace AtomicContext.Analyzers.Flow
             if (exits.Count > 1) exits.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
             if (suspends.Count > 1) suspends.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
             if (perCpu.Count > 1) perCpu.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
-            var facts = new BodyFacts(_owner is null ? null : _keyOf(_owner), OwnerLocation(_owner), noMigrate ? 1 : 0, noMigrate, calls, exits, suspends, perCpu,
+            return new BodyFacts(_owner is null ? null : _keyOf(_owner), OwnerLocation(_owner), noMigrate ? 1 : 0, noMigrate, calls, exits, suspends, perCpu,
                 _hasRegionCalls, _hasRegionCalls && _allRegionCallsConditional, failed: false, nested: _nested.Count > 0 ? _nested : null);
-            facts.PrepareSummaryCallees();
-            return facts;
         }
 
         private static Location? OwnerLocation(IMethodSymbol? owner)

@@ -78,7 +78,7 @@ namespace AtomicContext.Analyzers.Summaries
         // The environment print (SharedFacts.Environment: every tree's declarations hashed), made once by the
         // first thread that needs it: a body's facts are looked up in facts kept from earlier compilations only
         // where its tree has some (none in a build: no wait), and kept without waiting (queued while it is made).
-        private readonly Func<ulong> _makeEnvironment;
+        private readonly ulong _factsFilesPrint;
         private ulong _environmentPrint;
         private int _environmentState; // 0: not made, 1: being made, 2: made
         private readonly object _environmentGate = new object();
@@ -98,21 +98,20 @@ namespace AtomicContext.Analyzers.Summaries
 
         private ulong MakeEnvironment()
         {
-            ulong print;
             try
             {
-                print = _makeEnvironment();
+                _environmentPrint = EnvironmentOf(_compilation, _factsFilesPrint);
             }
             finally
             {
-                // _makeEnvironment does not throw (EnvironmentOf catches); cancellation cannot reach it.
+                // EnvironmentOf does not throw (it catches, and no cancellation reaches it): never leave waiters hanging.
                 lock (_environmentGate)
                 {
                     Volatile.Write(ref _environmentState, 2);
                     Monitor.PulseAll(_environmentGate);
                 }
             }
-            return print;
+            return _environmentPrint;
         }
 
         /// <summary>Facts kept for this body from an earlier compilation (the environment is made only where the tree has some).</summary>
@@ -150,13 +149,12 @@ namespace AtomicContext.Analyzers.Summaries
             _compilation = compilation;
             _facts = facts;
             _keyOf = KeyOf;
+            _factsFilesPrint = factsFilesPrint;
             int capacity = EstimatedMembers(compilation);
-            int concurrency = LockStripes;
-            _keys = new ConcurrentDictionary<IMethodSymbol, string?>(concurrency, capacity, SymbolEqualityComparer.Default);
-            _methodsByKey = new ConcurrentDictionary<string, IMethodSymbol>(concurrency, capacity, StringComparer.Ordinal);
-            _bodies = new ConcurrentDictionary<string, BodyFacts>(concurrency, capacity, StringComparer.Ordinal);
-            _summaries = new ConcurrentDictionary<string, Summary>(concurrency, capacity, StringComparer.Ordinal);
-            _makeEnvironment = () => _environmentPrint = EnvironmentOf(compilation, factsFilesPrint);
+            _keys = new ConcurrentDictionary<IMethodSymbol, string?>(LockStripes, capacity, SymbolEqualityComparer.Default);
+            _methodsByKey = new ConcurrentDictionary<string, IMethodSymbol>(LockStripes, capacity, StringComparer.Ordinal);
+            _bodies = new ConcurrentDictionary<string, BodyFacts>(LockStripes, capacity, StringComparer.Ordinal);
+            _summaries = new ConcurrentDictionary<string, Summary>(LockStripes, capacity, StringComparer.Ordinal);
         }
 
         /// <summary>Lock stripes of the per-compilation maps: enough for the machines analyzers run on, fixed so they never grow.</summary>
