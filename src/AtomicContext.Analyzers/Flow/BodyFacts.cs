@@ -163,7 +163,6 @@ namespace AtomicContext.Analyzers.Flow
             Baseline = baseline;
             IsNoMigrate = isNoMigrate;
             Calls = calls;
-            SummaryCallees = SummaryCalleesOf(calls);
             Exits = exits;
             Suspends = suspends;
             PerCpuUses = perCpuUses;
@@ -199,25 +198,6 @@ namespace AtomicContext.Analyzers.Flow
 
         public bool IsNoMigrate { get; }
         public List<CallSite> Calls { get; }
-
-        /// <summary>
-        /// The distinct callees whose summaries count (<see cref="Summaries.SummaryStore"/>'s edges), in call order:
-        /// told once when the facts are made — in the body's own action, which runs in parallel — not in the solve.
-        /// </summary>
-        internal string[] SummaryCallees { get; }
-
-        private static string[] SummaryCalleesOf(List<CallSite> calls)
-        {
-            // Most bodies have a handful: a linear search.
-            List<string>? callees = null;
-            foreach (var site in calls)
-            {
-                if (!Summaries.SummaryStore.IsSummaryEdge(site)) continue;
-                callees ??= new List<string>(4);
-                if (!callees.Contains(site.Callee!)) callees.Add(site.Callee!);
-            }
-            return callees is null ? System.Array.Empty<string>() : callees.ToArray();
-        }
 
         public List<ExitPoint> Exits { get; }
         public List<SuspendSite> Suspends { get; }

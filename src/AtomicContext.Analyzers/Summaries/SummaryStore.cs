@@ -57,8 +57,10 @@ namespace AtomicContext.Analyzers.Summaries
         // Every key made in this compilation, back to its method: a callee met in a walk is found without
         // parsing its key (facts kept from an earlier compilation still go through the parser).
         private readonly ConcurrentDictionary<string, IMethodSymbol> _methodsByKey;
-        private readonly ConcurrentDictionary<string, BodyFacts> _bodies;
-        private readonly ConcurrentDictionary<string, Summary> _summaries;
+        // One entry per key met (a body's facts with its call sites resolved to entries, and its summary): the
+        // solve follows references between entries, hashing no key.
+        private readonly ConcurrentDictionary<string, Entry> _entries;
+        private readonly Func<string, Entry> _newEntry = key => new Entry(key);
         private readonly Func<IMethodSymbol, string?> _keyOf;
         private Dictionary<string, SyntaxTree>? _treesByPath;
 
@@ -153,8 +155,7 @@ namespace AtomicContext.Analyzers.Summaries
             int capacity = EstimatedMembers(compilation);
             _keys = new ConcurrentDictionary<IMethodSymbol, string?>(LockStripes, capacity, SymbolEqualityComparer.Default);
             _methodsByKey = new ConcurrentDictionary<string, IMethodSymbol>(LockStripes, capacity, StringComparer.Ordinal);
-            _bodies = new ConcurrentDictionary<string, BodyFacts>(LockStripes, capacity, StringComparer.Ordinal);
-            _summaries = new ConcurrentDictionary<string, Summary>(LockStripes, capacity, StringComparer.Ordinal);
+            _entries = new ConcurrentDictionary<string, Entry>(LockStripes, capacity, StringComparer.Ordinal);
         }
 
         /// <summary>Lock stripes of the per-compilation maps: enough for the machines analyzers run on, fixed so they never grow.</summary>
@@ -308,18 +309,19 @@ namespace AtomicContext.Analyzers.Summaries
         private BodyFacts? FactsOfBody(IMethodSymbol method, SyntaxTree tree, IOperation? body, SyntaxNode? declaration, SemanticModel? model, CancellationToken ct)
         {
             var key = KeyOf(method);
-            if (key != null)
+            var entry = key is null ? null : EntryOf(key);
+            if (entry != null)
             {
-                if (_bodies.TryGetValue(key, out var known)) return known;
-                var kept = Kept(tree, key);
-                if (kept != null) return _bodies.GetOrAdd(key, kept);
+                if (Volatile.Read(ref entry.Body) is { } known) return known.Facts;
+                var kept = Kept(tree, key!);
+                if (kept != null) return Publish(entry, kept).Facts;
             }
             if (body is null && declaration != null && model != null) body = BodyOf(model.GetOperation(declaration, ct));
             if (body is null) return null;
             var facts = Walk(body, method, ct);
-            if (key is null) return facts;
-            Keep(tree, key, facts);
-            return _bodies.GetOrAdd(key, facts);
+            if (entry is null) return facts;
+            Keep(tree, key!, facts);
+            return Publish(entry, facts).Facts;
         }
 
         /// <summary>
@@ -358,14 +360,17 @@ namespace AtomicContext.Analyzers.Summaries
         }
 
         /// <summary>The facts of a method's body, binding it on demand; <see cref="BodyFacts.Empty"/> when it has none in source.</summary>
-        public BodyFacts FactsOf(string key, CancellationToken ct)
+        public BodyFacts FactsOf(string key, CancellationToken ct) => BodyOf(EntryOf(key), ct).Facts;
+
+        private Resolved BodyOf(Entry entry, CancellationToken ct)
         {
-            if (_bodies.TryGetValue(key, out var known)) return known;
+            if (Volatile.Read(ref entry.Body) is { } known) return known;
+            var key = entry.Key;
             // A body kept from an earlier compilation, in a tree this one still has: no symbol, no binding.
             if (SharedFacts.AnyKept && SharedFacts.PathOf(EnvironmentPrint(), key) is { } keptPath
                 && TreesByPath().TryGetValue(keptPath, out var keptTree)
                 && Kept(keptTree, key) is { } kept)
-                return _bodies.GetOrAdd(key, kept);
+                return Publish(entry, kept);
             var method = Resolve(key, ct);
             var syntax = method is null ? null : FindBodySyntax(method, ct);
             BodyFacts? facts = null;
@@ -383,7 +388,21 @@ namespace AtomicContext.Analyzers.Summaries
                     }
                 }
             }
-            return _bodies.GetOrAdd(key, facts ?? BodyFacts.Empty);
+            return Publish(entry, facts ?? BodyFacts.Empty);
+        }
+
+        private Entry EntryOf(string key) => _entries.TryGetValue(key, out var entry) ? entry : _entries.GetOrAdd(key, _newEntry);
+
+        /// <summary>
+        /// A body's facts made known for its key, first come first kept, with what the solve needs of them resolved
+        /// now — in the body's own action, in parallel — instead of in the serial solve: the reachable call sites
+        /// with their relative depths, and their callees' entries.
+        /// </summary>
+        private Resolved Publish(Entry entry, BodyFacts facts)
+        {
+            if (Volatile.Read(ref entry.Body) is { } known) return known;
+            var resolved = new Resolved(facts, this);
+            return Interlocked.CompareExchange(ref entry.Body, resolved, null) ?? resolved;
         }
 
         public static bool HasSourceBody(IMethodSymbol method)
@@ -444,21 +463,32 @@ namespace AtomicContext.Analyzers.Summaries
 
         /// <summary>
         /// Every way the site's callee may sleep, as depths relative to the call. <paramref name="inRegion"/>:
-        /// the owner holds a region there, so a parameter passed through to a [MightSleepIf] counts as sleeping.
+        /// the owner holds a region at the site, so a parameter passed through to a [MightSleepIf] counts as sleeping.
         /// </summary>
         public void Contributions(CallSite site, bool inRegion, List<Contribution> output, CancellationToken ct)
+        {
+            if (OwnContributions(site, inRegion, output)) return;
+            SummaryContributions(site, SummaryOf(site.Callee!, ct), inRegion, output);
+        }
+
+        /// <summary>
+        /// What the callee says of itself (a lock, a cut, a sleeper, a [MightSleepIf]), or nothing more to say (no
+        /// body): true when that is all the site contributes; false when its callee's summary counts
+        /// (<see cref="IsSummaryEdge"/>).
+        /// </summary>
+        private static bool OwnContributions(CallSite site, bool inRegion, List<Contribution> output)
         {
             if (site.Kind == CallKind.Lock)
             {
                 output.Add(new Contribution(0, SleepSource.Terminal, -1, -1, 0));
-                return;
+                return true;
             }
             var facts = site.Facts;
-            if (facts.AssumeNoSleep || site.Callee is null) return;
+            if (facts.AssumeNoSleep || site.Callee is null) return true;
             if (facts.MightSleep)
             {
                 output.Add(new Contribution(0, SleepSource.Terminal, -1, -1, 0));
-                return;
+                return true;
             }
             bool terminal = false;
             foreach (var sleepIf in facts.SleepIfs)
@@ -466,15 +496,7 @@ namespace AtomicContext.Analyzers.Summaries
                 terminal = true;
                 Condition(site, sleepIf.ParameterOrdinal, sleepIf.Mask, 0, SleepSource.Terminal, inRegion, output);
             }
-            if (terminal || !site.CalleeHasBody) return;
-            var summary = SummaryOf(site.Callee, ct);
-            if (summary.SleepDepth != Summary.Never)
-                output.Add(new Contribution(summary.SleepDepth, SleepSource.Body, -1, -1, 0));
-            if (summary.Conditions != null)
-            {
-                foreach (var pair in summary.Conditions)
-                    Condition(site, pair.Key, pair.Value.Mask, pair.Value.RelativeDepth, SleepSource.BodyCondition, inRegion, output);
-            }
+            return terminal || !site.CalleeHasBody;
         }
 
         private static void Condition(CallSite site, int parameter, long mask, int depth, SleepSource source, bool inRegion, List<Contribution> output)
@@ -494,6 +516,18 @@ namespace AtomicContext.Analyzers.Summaries
             }
         }
 
+        /// <summary>What a call contributes through its callee's summary.</summary>
+        private static void SummaryContributions(CallSite site, Summary callee, bool inRegion, List<Contribution> output)
+        {
+            if (callee.SleepDepth != Summary.Never)
+                output.Add(new Contribution(callee.SleepDepth, SleepSource.Body, -1, -1, 0));
+            if (callee.Conditions != null)
+            {
+                foreach (var pair in callee.Conditions)
+                    Condition(site, pair.Key, pair.Value.Mask, pair.Value.RelativeDepth, SleepSource.BodyCondition, inRegion, output);
+            }
+        }
+
         // ------------------------------------------------------------------ summaries
 
         public Summary SummaryOf(IMethodSymbol method, CancellationToken ct)
@@ -505,23 +539,24 @@ namespace AtomicContext.Analyzers.Summaries
 
         public Summary SummaryOf(string key, CancellationToken ct)
         {
-            if (_summaries.TryGetValue(key, out var known)) return known;
+            var entry = EntryOf(key);
+            if (Volatile.Read(ref entry.Summary) is { } known) return known;
             // First with the facts known already (in a whole compilation every body was walked in its own action
             // before the checks that were held for their tree's end ask): one pass, nothing bound.
             lock (_gate)
             {
-                if (_summaries.TryGetValue(key, out known)) return known;
-                if (Solve(key, bind: false, ct)) return _summaries.TryGetValue(key, out known) ? known : Summary.Nothing;
+                if (entry.Summary is { } solved) return solved;
+                if (Solve(entry, bind: false, ct)) return entry.Summary ?? Summary.Nothing;
             }
             // Some body it reaches is not known: bind what the summary needs outside the lock (other threads keep
             // analysing), then solve under it, which binds nothing more.
             Interlocked.Increment(ref _solvesBinding);
-            BindReachable(key, ct);
+            BindReachable(entry, ct);
             lock (_gate)
             {
-                if (_summaries.TryGetValue(key, out known)) return known;
-                Solve(key, bind: true, ct);
-                return _summaries.TryGetValue(key, out known) ? known : Summary.Nothing;
+                if (entry.Summary is { } solved) return solved;
+                Solve(entry, bind: true, ct);
+                return entry.Summary ?? Summary.Nothing;
             }
         }
 
@@ -529,98 +564,160 @@ namespace AtomicContext.Analyzers.Summaries
         internal static bool IsSummaryEdge(CallSite site) =>
             site.Callee != null && site.CalleeHasBody && !site.Facts.MightSleep && !site.Facts.AssumeNoSleep && site.Facts.SleepIfs.IsEmpty;
 
+        /// <summary>Whether a call to a member of a component being solved counts through the member's current summary.</summary>
+        private static bool CallsMember(CallSite site) => !site.Facts.MightSleep && !site.Facts.AssumeNoSleep && site.Facts.SleepIfs.IsEmpty;
+
         /// <summary>The facts of every body reachable from <paramref name="root"/> whose summary is not known yet.</summary>
         [System.Runtime.CompilerServices.MethodImpl(AggressiveOptimization)]
-        private void BindReachable(string root, CancellationToken ct)
+        private void BindReachable(Entry root, CancellationToken ct)
         {
-            var seen = new HashSet<string>(StringComparer.Ordinal) { root };
-            var pending = new Stack<string>();
+            var seen = new HashSet<Entry> { root };
+            var pending = new Stack<Entry>();
             pending.Push(root);
             while (pending.Count > 0)
             {
                 ct.ThrowIfCancellationRequested();
-                var facts = FactsOf(pending.Pop(), ct);
-                foreach (var site in facts.Calls)
+                foreach (var callee in BodyOf(pending.Pop(), ct).Callees)
                 {
-                    if (!IsSummaryEdge(site)) continue;
-                    var m = site.Callee!;
-                    if (_summaries.ContainsKey(m) || !seen.Add(m)) continue;
-                    pending.Push(m);
+                    if (Volatile.Read(ref callee.Summary) != null || !seen.Add(callee)) continue;
+                    pending.Push(callee);
                 }
             }
         }
 
-        /// <summary>The facts of a body computed already in this compilation (null when they are not: binding nothing).</summary>
-        private BodyFacts? KnownFacts(string key, CancellationToken ct)
+        /// <summary>A body's facts computed already in this compilation (null when they are not: binding nothing).</summary>
+        private Resolved? KnownBody(Entry entry, CancellationToken ct)
         {
-            if (_bodies.TryGetValue(key, out var known)) return known;
+            if (Volatile.Read(ref entry.Body) is { } known) return known;
             // A callee with no body to walk (a delegate's Invoke, a partial method never implemented) has nothing to
             // wait for: its facts are empty, as FactsOf would find them.
-            if (_methodsByKey.TryGetValue(key, out var method) && FindBodySyntax(method, ct) is null) return _bodies.GetOrAdd(key, BodyFacts.Empty);
+            if (_methodsByKey.TryGetValue(entry.Key, out var method) && FindBodySyntax(method, ct) is null) return Publish(entry, BodyFacts.Empty);
             return null;
         }
 
-        private sealed class Node
+        /// <summary>
+        /// A method met in this compilation: its body's facts as the solve reads them, its summary once solved, and
+        /// the solve's scratch (touched under <see cref="_gate"/> only, valid while <see cref="Stamp"/> is the running
+        /// solve's).
+        /// </summary>
+        private sealed class Entry
         {
-            public Node(string method, BodyFacts facts, int index)
-            {
-                Method = method;
-                Facts = facts;
-                Index = index;
-                LowLink = index;
-                // Computed when the body was walked (in its own action, in parallel), not here at the end.
-                Successors = facts.SummaryCallees;
-            }
+            public Entry(string key) => Key = key;
 
-            public string Method { get; }
-            public BodyFacts Facts { get; }
-            public int Index { get; }
-            public int LowLink { get; set; }
-            public bool OnStack { get; set; }
-            public string[] Successors { get; }
-            public int Next { get; set; }
+            public readonly string Key;
+
+            /// <summary>Set once (first come first kept); read without a lock.</summary>
+            public Resolved? Body;
+
+            /// <summary>Written under the gate once solved; read without a lock.</summary>
+            public Summary? Summary;
+
+            public int Stamp;
+            public int Index;
+            public int LowLink;
+            public int Next;
+            public bool OnStack;
+
+            /// <summary>The index in the component being solved; -1 when not in it.</summary>
+            public int Slot = -1;
         }
 
-        // Scratch of the solve, which runs under _gate only (a nested solve, which a summary asked for during an
-        // evaluation would start, gets its own).
+        /// <summary>A reachable call site as the solve reads it: its depth relative to the owner's entry, and its callee's entry.</summary>
+        private readonly struct SolveSite
+        {
+            public SolveSite(CallSite site, int rel, bool inRegion, Entry? callee)
+            {
+                Site = site;
+                Rel = rel;
+                InRegion = inRegion;
+                Callee = callee;
+            }
+
+            public CallSite Site { get; }
+            public int Rel { get; }
+            public bool InRegion { get; }
+
+            /// <summary>The callee's entry where its summary may count (a component member's call goes through it); else null.</summary>
+            public Entry? Callee { get; }
+        }
+
+        /// <summary>A body's facts with their call sites resolved against this compilation's entries.</summary>
+        private sealed class Resolved
+        {
+            private static readonly SolveSite[] NoSites = new SolveSite[0];
+            private static readonly Entry[] NoEntries = new Entry[0];
+
+            public Resolved(BodyFacts facts, SummaryStore store)
+            {
+                Facts = facts;
+                var calls = facts.Calls;
+                if (calls.Count == 0)
+                {
+                    Sites = NoSites;
+                    Callees = NoEntries;
+                    return;
+                }
+                var sites = new List<SolveSite>(calls.Count);
+                List<Entry>? callees = null;
+                foreach (var site in calls)
+                {
+                    Entry? callee = site.Callee != null && CallsMember(site) ? store.EntryOf(site.Callee) : null;
+                    // Every summary edge, reachable or not (the solve orders components by all of them).
+                    if (callee != null && site.CalleeHasBody)
+                    {
+                        callees ??= new List<Entry>(4);
+                        if (!callees.Contains(callee)) callees.Add(callee);
+                    }
+                    if (site.State.IsUnreachable) continue;
+                    int rel = site.State.Depths.Max - facts.Baseline;
+                    sites.Add(new SolveSite(site, rel, facts.IsNoMigrate || rel > 0, callee));
+                }
+                Sites = sites.ToArray();
+                Callees = callees is null ? NoEntries : callees.ToArray();
+            }
+
+            public BodyFacts Facts { get; }
+
+            /// <summary>The reachable call sites, in the body's order.</summary>
+            public SolveSite[] Sites { get; }
+
+            /// <summary>The distinct callees whose summaries count (the solve's edges), in call order.</summary>
+            public Entry[] Callees { get; }
+
+            public bool Calls(Entry entry) => Array.IndexOf(Callees, entry) >= 0;
+        }
+
         private readonly List<Contribution> _solveScratch = new List<Contribution>();
-        private int _solving;
+        private int _stamp;
 
         /// <summary>
-        /// Tarjan's strongly connected components with an explicit stack; each component solved to a fixpoint.
-        /// Without <paramref name="bind"/>, false as soon as a body it reaches is not known (the components solved
-        /// until then are complete and kept).
+        /// Tarjan's strongly connected components with an explicit stack, under <see cref="_gate"/>; each component
+        /// solved to a fixpoint. Without <paramref name="bind"/>, false as soon as a body it reaches is not known (the
+        /// components solved until then are complete and kept). No evaluation asks for a summary that is not solved:
+        /// every callee whose summary counts is an edge, so it was solved before its caller's component, or is in it.
         /// </summary>
-        private bool Solve(string root, bool bind, CancellationToken ct)
-        {
-            var scratch = ++_solving == 1 ? _solveScratch : new List<Contribution>();
-            try
-            {
-                return Solve(root, bind, scratch, ct);
-            }
-            finally
-            {
-                _solving--;
-            }
-        }
-
         [System.Runtime.CompilerServices.MethodImpl(AggressiveOptimization)]
-        private bool Solve(string root, bool bind, List<Contribution> scratch, CancellationToken ct)
+        private bool Solve(Entry root, bool bind, CancellationToken ct)
         {
-            var nodes = new Dictionary<string, Node>(StringComparer.Ordinal);
-            var tarjanStack = new Stack<Node>();
-            var callStack = new Stack<Node>();
+            int stamp = ++_stamp;
+            var scratch = _solveScratch;
+            var tarjanStack = new Stack<Entry>();
+            var callStack = new Stack<Entry>();
             int index = 0;
 
-            bool Open(string m)
+            bool Open(Entry e)
             {
-                var facts = bind ? FactsOf(m, ct) : KnownFacts(m, ct);
-                if (facts is null) return false;
-                var node = new Node(m, facts, index++);
-                nodes.Add(m, node);
-                tarjanStack.Push(node);
-                node.OnStack = true;
-                callStack.Push(node);
+                var body = bind ? BodyOf(e, ct) : KnownBody(e, ct);
+                if (body is null) return false;
+                e.Stamp = stamp;
+                e.Index = index;
+                e.LowLink = index;
+                index++;
+                e.Next = 0;
+                e.Slot = -1;
+                e.OnStack = true;
+                tarjanStack.Push(e);
+                callStack.Push(e);
                 return true;
             }
 
@@ -629,14 +726,15 @@ namespace AtomicContext.Analyzers.Summaries
             {
                 ct.ThrowIfCancellationRequested();
                 var node = callStack.Peek();
-                if (node.Next < node.Successors.Length)
+                var successors = node.Body!.Callees;
+                if (node.Next < successors.Length)
                 {
-                    var w = node.Successors[node.Next++];
-                    if (nodes.TryGetValue(w, out var wn))
+                    var w = successors[node.Next++];
+                    if (w.Stamp == stamp)
                     {
-                        if (wn.OnStack && wn.Index < node.LowLink) node.LowLink = wn.Index;
+                        if (w.OnStack && w.Index < node.LowLink) node.LowLink = w.Index;
                     }
-                    else if (!_summaries.ContainsKey(w) && !Open(w))
+                    else if (w.Summary is null && !Open(w))
                     {
                         return false;
                     }
@@ -651,13 +749,13 @@ namespace AtomicContext.Analyzers.Summaries
                 if (node.LowLink != node.Index) continue;
                 var top = tarjanStack.Pop();
                 top.OnStack = false;
-                if (ReferenceEquals(top, node) && Array.IndexOf(node.Successors, node.Method) < 0)
+                if (ReferenceEquals(top, node) && !node.Body.Calls(node))
                 {
                     // A component of one member that does not call itself (most of them): evaluated once.
-                    _summaries[node.Method] = Evaluate(node, null, scratch, ct);
+                    Volatile.Write(ref node.Summary, Evaluate(node.Body, scratch));
                     continue;
                 }
-                var component = new List<Node> { top };
+                var component = new List<Entry> { top };
                 while (!ReferenceEquals(top, node))
                 {
                     top = tarjanStack.Pop();
@@ -669,70 +767,38 @@ namespace AtomicContext.Analyzers.Summaries
             return true;
         }
 
-        private void SolveComponent(List<Node> component, List<Contribution> scratch, CancellationToken ct)
+        private static int CompareBySource(Entry a, Entry b)
         {
-            // A stable order (by source position, not by discovery), so witnesses do not depend on which
-            // method happened to be analysed first.
-            component.Sort(CompareBySource);
-            var current = new Dictionary<string, Summary>(StringComparer.Ordinal);
-            foreach (var n in component) current[n.Method] = Summary.Nothing;
-            bool cyclic = component.Count > 1 || Array.IndexOf(component[0].Successors, component[0].Method) >= 0;
-
-            if (!cyclic)
-            {
-                current[component[0].Method] = Evaluate(component[0], current, scratch, ct);
-            }
-            else
-            {
-                current = SolveCyclic(component, scratch, ct);
-            }
-
-            if (cyclic) current = AcyclicWitnesses(component, current, scratch, ct);
-            foreach (var pair in current) _summaries[pair.Key] = pair.Value;
-        }
-
-        /// <summary>For each member of a component, the members of it that call it.</summary>
-        private static Dictionary<string, List<Node>> Callers(List<Node> component)
-        {
-            var members = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var n in component) members.Add(n.Method);
-            var callers = new Dictionary<string, List<Node>>(StringComparer.Ordinal);
-            foreach (var n in component)
-            {
-                foreach (var callee in n.Successors)
-                {
-                    if (!members.Contains(callee)) continue;
-                    if (!callers.TryGetValue(callee, out var list)) callers[callee] = list = new List<Node>();
-                    list.Add(n);
-                }
-            }
-            return callers;
-        }
-
-        private static int CompareBySource(Node a, Node b)
-        {
-            var la = a.Facts.OwnerLocation ?? Location.None;
-            var lb = b.Facts.OwnerLocation ?? Location.None;
+            var la = a.Body!.Facts.OwnerLocation ?? Location.None;
+            var lb = b.Body!.Facts.OwnerLocation ?? Location.None;
             int c = string.CompareOrdinal(la.SourceTree?.FilePath, lb.SourceTree?.FilePath);
             if (c != 0) return c;
             c = la.SourceSpan.Start.CompareTo(lb.SourceSpan.Start);
             if (c != 0) return c;
-            return string.CompareOrdinal(a.Method, b.Method);
+            return string.CompareOrdinal(a.Key, b.Key);
         }
 
-        /// <summary>One evaluation of a body against the summaries known so far (component members from <paramref name="current"/>).</summary>
-        private Summary Evaluate(Node node, Dictionary<string, Summary>? current, List<Contribution> scratch, CancellationToken ct)
+        /// <summary>The summary a site's callee has now: a member's current one during its component's fixpoint, else its solved one.</summary>
+        private static Summary SolvedSummary(Entry callee) =>
+            // Never null here: every such callee was solved before its caller's component (see Solve).
+            Volatile.Read(ref callee.Summary) ?? Summary.Nothing;
+
+        /// <summary>What a site contributes, its callee's summary being solved (not a member of the component being solved).</summary>
+        private static void SolvedContributions(in SolveSite s, List<Contribution> output)
+        {
+            if (OwnContributions(s.Site, s.InRegion, output)) return;
+            SummaryContributions(s.Site, SolvedSummary(s.Callee!), s.InRegion, output);
+        }
+
+        /// <summary>One evaluation of a body whose callees are all solved.</summary>
+        private static Summary Evaluate(Resolved body, List<Contribution> scratch)
         {
             var into = new Accumulator();
-            var facts = node.Facts;
-            foreach (var site in facts.Calls)
+            foreach (var s in body.Sites)
             {
-                if (site.State.IsUnreachable) continue;
-                int rel = site.State.Depths.Max - facts.Baseline;
-                bool inRegion = facts.IsNoMigrate || rel > 0;
                 scratch.Clear();
-                ContributionsWithin(site, inRegion, current, scratch, ct);
-                into.Add(site, rel, scratch);
+                SolvedContributions(s, scratch);
+                into.Add(s.Site, s.Rel, scratch);
             }
             return into.Result();
         }
@@ -808,44 +874,63 @@ namespace AtomicContext.Analyzers.Summaries
         private static readonly List<Contribution> NoContributions = new List<Contribution>();
 
         /// <summary>
-        /// The fixpoint of a cyclic component: a worklist in which a member is evaluated again only when a callee of
-        /// it in the component changed (summaries only grow in a finite lattice, so this ends; the bound is a guard).
-        /// The members' sites are prepared once: an evaluation then only reads the component's current summaries.
+        /// A component of more than one member, or of one that calls itself: the fixpoint of its summaries, then
+        /// witnesses re-chosen so that every chain ends at a real sleeper. Members are ordered by source position,
+        /// not by discovery, so witnesses do not depend on which method happened to be analysed first.
         /// </summary>
-        [System.Runtime.CompilerServices.MethodImpl(AggressiveOptimization)]
-        private Dictionary<string, Summary> SolveCyclic(List<Node> component, List<Contribution> scratch, CancellationToken ct)
+        private void SolveComponent(List<Entry> component, List<Contribution> scratch, CancellationToken ct)
         {
+            component.Sort(CompareBySource);
             int count = component.Count;
-            var index = new Dictionary<string, int>(count, StringComparer.Ordinal);
-            for (int i = 0; i < count; i++) index[component[i].Method] = i;
+            for (int i = 0; i < count; i++) component[i].Slot = i;
 
             var prepared = new PreparedSite[count][];
             var callers = new List<int>?[count];
             for (int i = 0; i < count; i++)
             {
-                var facts = component[i].Facts;
-                var sites = new List<PreparedSite>(facts.Calls.Count);
-                foreach (var site in facts.Calls)
+                var body = component[i].Body!;
+                var sites = new PreparedSite[body.Sites.Length];
+                for (int k = 0; k < sites.Length; k++)
                 {
-                    if (site.State.IsUnreachable) continue;
-                    int rel = site.State.Depths.Max - facts.Baseline;
-                    bool inRegion = facts.IsNoMigrate || rel > 0;
-                    if (site.Callee != null && index.TryGetValue(site.Callee, out int member) && CallsMember(site))
+                    var s = body.Sites[k];
+                    if (s.Callee != null && s.Callee.Slot >= 0)
                     {
-                        sites.Add(new PreparedSite(site, rel, inRegion, member, null));
+                        sites[k] = new PreparedSite(s.Site, s.Rel, s.InRegion, s.Callee.Slot, null);
                         continue;
                     }
                     scratch.Clear();
-                    Contributions(site, inRegion, scratch, ct);
-                    sites.Add(new PreparedSite(site, rel, inRegion, -1, scratch.Count == 0 ? NoContributions : new List<Contribution>(scratch)));
+                    SolvedContributions(s, scratch);
+                    sites[k] = new PreparedSite(s.Site, s.Rel, s.InRegion, -1, scratch.Count == 0 ? NoContributions : new List<Contribution>(scratch));
                 }
-                prepared[i] = sites.ToArray();
-                foreach (var callee in component[i].Successors)
+                prepared[i] = sites;
+                foreach (var callee in body.Callees)
                 {
-                    if (index.TryGetValue(callee, out int m)) (callers[m] ??= new List<int>()).Add(i);
+                    if (callee.Slot >= 0) (callers[callee.Slot] ??= new List<int>()).Add(i);
                 }
             }
 
+            Summary[] result;
+            try
+            {
+                result = AcyclicWitnesses(prepared, callers, SolveCyclic(prepared, callers, scratch, ct), scratch, ct);
+            }
+            finally
+            {
+                // Cancelled or not, no later solve may take these for members.
+                foreach (var member in component) member.Slot = -1;
+            }
+            for (int i = 0; i < count; i++) Volatile.Write(ref component[i].Summary, result[i]);
+        }
+
+        /// <summary>
+        /// The fixpoint of a cyclic component: a worklist in which a member is evaluated again only when a callee of
+        /// it in the component changed (summaries only grow in a finite lattice, so this ends; the bound is a guard).
+        /// The members' sites are prepared once: an evaluation then only reads the component's current summaries.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(AggressiveOptimization)]
+        private static Summary[] SolveCyclic(PreparedSite[][] prepared, List<int>?[] callers, List<Contribution> scratch, CancellationToken ct)
+        {
+            int count = prepared.Length;
             var current = new Summary[count];
             for (int i = 0; i < count; i++) current[i] = Summary.Nothing;
             var queue = new Queue<int>(count);
@@ -870,7 +955,7 @@ namespace AtomicContext.Analyzers.Summaries
                         continue;
                     }
                     scratch.Clear();
-                    MemberContributions(p.Site, current[p.Member], p.InRegion, scratch);
+                    SummaryContributions(p.Site, current[p.Member], p.InRegion, scratch);
                     into.Add(p.Site, p.Rel, scratch);
                 }
                 var next = into.Result();
@@ -884,35 +969,7 @@ namespace AtomicContext.Analyzers.Summaries
                     queue.Enqueue(caller);
                 }
             }
-
-            var solved = new Dictionary<string, Summary>(count, StringComparer.Ordinal);
-            for (int i = 0; i < count; i++) solved[component[i].Method] = current[i];
-            return solved;
-        }
-
-        private void ContributionsWithin(CallSite site, bool inRegion, Dictionary<string, Summary>? current, List<Contribution> output, CancellationToken ct)
-        {
-            if (site.Callee != null && current != null && current.TryGetValue(site.Callee, out var member) && CallsMember(site))
-            {
-                MemberContributions(site, member, inRegion, output);
-                return;
-            }
-            Contributions(site, inRegion, output, ct);
-        }
-
-        /// <summary>Whether a call to a member of the component being solved counts through the member's current summary.</summary>
-        private static bool CallsMember(CallSite site) => !site.Facts.MightSleep && !site.Facts.AssumeNoSleep && site.Facts.SleepIfs.IsEmpty;
-
-        /// <summary>What a call to a member of the component contributes, given the member's current summary.</summary>
-        private static void MemberContributions(CallSite site, Summary member, bool inRegion, List<Contribution> output)
-        {
-            if (member.SleepDepth != Summary.Never)
-                output.Add(new Contribution(member.SleepDepth, SleepSource.Body, -1, -1, 0));
-            if (member.Conditions != null)
-            {
-                foreach (var pair in member.Conditions)
-                    Condition(site, pair.Key, pair.Value.Mask, pair.Value.RelativeDepth, SleepSource.BodyCondition, inRegion, output);
-            }
+            return current;
         }
 
         /// <summary>
@@ -923,52 +980,64 @@ namespace AtomicContext.Analyzers.Summaries
         /// depth such a call gives (the summary's depth stays what the fixpoint found).
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(AggressiveOptimization)]
-        private Dictionary<string, Summary> AcyclicWitnesses(List<Node> component, Dictionary<string, Summary> solved, List<Contribution> scratch, CancellationToken ct)
+        private static Summary[] AcyclicWitnesses(PreparedSite[][] prepared, List<int>?[] callers, Summary[] solved, List<Contribution> scratch, CancellationToken ct)
         {
-            var settled = new HashSet<string>(StringComparer.Ordinal);
-            var result = new Dictionary<string, Summary>(solved, StringComparer.Ordinal);
-            var callers = Callers(component);
-            var candidates = new Queue<Node>();
-            var queued = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var n in component)
+            int count = prepared.Length;
+            var settled = new bool[count];
+            int settledCount = 0;
+            var result = (Summary[])solved.Clone();
+            var candidates = new Queue<int>();
+            var queued = new bool[count];
+            for (int i = 0; i < count; i++)
             {
-                if (solved[n.Method].SleepDepth == Summary.Never) settled.Add(n.Method);
-                else if (queued.Add(n.Method)) candidates.Enqueue(n);
-            }
-
-            void Settle(Node n, Witness w)
-            {
-                var old = solved[n.Method];
-                result[n.Method] = new Summary(old.SleepDepth, w, old.Conditions);
-                settled.Add(n.Method);
-                if (!callers.TryGetValue(n.Method, out var list)) return;
-                foreach (var caller in list)
+                if (solved[i].SleepDepth == Summary.Never)
                 {
-                    if (!settled.Contains(caller.Method) && queued.Add(caller.Method)) candidates.Enqueue(caller);
+                    settled[i] = true;
+                    settledCount++;
+                }
+                else
+                {
+                    queued[i] = true;
+                    candidates.Enqueue(i);
                 }
             }
 
-            while (settled.Count < component.Count)
+            void Settle(int n, Witness w)
+            {
+                var old = solved[n];
+                result[n] = new Summary(old.SleepDepth, w, old.Conditions);
+                settled[n] = true;
+                settledCount++;
+                if (callers[n] is null) return;
+                foreach (int caller in callers[n]!)
+                {
+                    if (settled[caller] || queued[caller]) continue;
+                    queued[caller] = true;
+                    candidates.Enqueue(caller);
+                }
+            }
+
+            while (settledCount < count)
             {
                 // Settle at the highest depth, through sleepers, outside methods or settled members; a
                 // member is looked at again only when one of its callees was settled.
                 while (candidates.Count > 0)
                 {
                     ct.ThrowIfCancellationRequested();
-                    var n = candidates.Dequeue();
-                    queued.Remove(n.Method);
-                    if (settled.Contains(n.Method)) continue;
-                    var (depth, w) = BestSettledWitness(n, solved, settled, scratch, ct);
-                    if (w != null && depth == solved[n.Method].SleepDepth) Settle(n, w);
+                    int n = candidates.Dequeue();
+                    queued[n] = false;
+                    if (settled[n]) continue;
+                    var (depth, w) = BestSettledWitness(prepared[n], solved, settled, scratch);
+                    if (w != null && depth == solved[n].SleepDepth) Settle(n, w);
                 }
-                if (settled.Count == component.Count) break;
+                if (settledCount == count) break;
                 // No member reaches its highest depth that way (a depth saturated around a cycle): settle
                 // the first that reaches any, at the highest depth it can.
                 bool progress = false;
-                foreach (var n in component)
+                for (int n = 0; n < count; n++)
                 {
-                    if (settled.Contains(n.Method)) continue;
-                    var (_, w) = BestSettledWitness(n, solved, settled, scratch, ct);
+                    if (settled[n]) continue;
+                    var (_, w) = BestSettledWitness(prepared[n], solved, settled, scratch);
                     if (w is null) continue;
                     Settle(n, w);
                     progress = true;
@@ -980,28 +1049,32 @@ namespace AtomicContext.Analyzers.Summaries
         }
 
         /// <summary>The deepest unconditional sleep of a member through a sleeper, an outside method or a settled member.</summary>
-        private (int Depth, Witness? Witness) BestSettledWitness(Node node, Dictionary<string, Summary> solved, HashSet<string> settled, List<Contribution> scratch, CancellationToken ct)
+        private static (int Depth, Witness? Witness) BestSettledWitness(PreparedSite[] sites, Summary[] solved, bool[] settled, List<Contribution> scratch)
         {
             int best = Summary.Never;
             Witness? witness = null;
-            var facts = node.Facts;
-            foreach (var site in facts.Calls)
+            foreach (var p in sites)
             {
-                if (site.State.IsUnreachable) continue;
-                bool acceptable = site.Callee is null || !solved.ContainsKey(site.Callee) || settled.Contains(site.Callee)
-                    || site.Facts.MightSleep || !site.Facts.SleepIfs.IsEmpty;
-                if (!acceptable) continue;
-                int rel = site.State.Depths.Max - facts.Baseline;
-                scratch.Clear();
-                ContributionsWithin(site, HoldsRegion(facts, site), solved, scratch, ct);
-                foreach (var c in scratch)
+                List<Contribution> contributions;
+                if (p.Member < 0)
+                {
+                    contributions = p.Outside!;
+                }
+                else
+                {
+                    if (!settled[p.Member]) continue;
+                    scratch.Clear();
+                    SummaryContributions(p.Site, solved[p.Member], p.InRegion, scratch);
+                    contributions = scratch;
+                }
+                foreach (var c in contributions)
                 {
                     if (c.IsConditional) continue;
-                    int depth = DepthSet.Clamp(rel + c.Depth);
+                    int depth = DepthSet.Clamp(p.Rel + c.Depth);
                     if (depth > best)
                     {
                         best = depth;
-                        witness = new Witness(site, c.Source, c.CalleeParameter);
+                        witness = new Witness(p.Site, c.Source, c.CalleeParameter);
                     }
                 }
             }
@@ -1033,7 +1106,7 @@ namespace AtomicContext.Analyzers.Summaries
             var current = site;
             while (source != SleepSource.Terminal && current.Callee != null && hops.Count < maxHops)
             {
-                if (!_summaries.TryGetValue(current.Callee, out var summary)) break;
+                if (!_entries.TryGetValue(current.Callee, out var entry) || Volatile.Read(ref entry.Summary) is not { } summary) break;
                 Witness? w = source == SleepSource.Body ? summary.Witness
                     : summary.Conditions != null && summary.Conditions.TryGetValue(parameter, out var condition) ? condition.Witness : null;
                 if (w is null || !visited.Add(w.Site)) break;
