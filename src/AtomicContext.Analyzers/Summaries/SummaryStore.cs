@@ -1086,20 +1086,19 @@ namespace AtomicContext.Analyzers.Summaries
         /// <summary>One hop of a chain: the member and the call site where the previous hop calls it.</summary>
         public readonly struct Hop
         {
-            public Hop(string name, Location location)
-            {
-                Name = name;
-                Location = location;
-            }
+            private readonly CallSite _site;
 
-            public string Name { get; }
-            public Location Location { get; }
+            public Hop(CallSite site) => _site = site;
+
+            public string Name => _site.Name;
+
+            /// <summary>Made when asked: a long chain's message keeps only its ends.</summary>
+            public Location Location => _site.Location;
         }
 
-        /// <summary>The chain from the site's callee down to the member that sleeps, following witnesses.</summary>
         public List<Hop> Chain(CallSite site, Contribution contribution, int maxHops = 1_000_000)
         {
-            var hops = new List<Hop> { new Hop(site.Name, site.Location) };
+            var hops = new List<Hop> { new Hop(site) };
             var visited = new HashSet<CallSite> { site };
             var source = contribution.Source;
             int parameter = contribution.CalleeParameter;
@@ -1110,7 +1109,7 @@ namespace AtomicContext.Analyzers.Summaries
                 Witness? w = source == SleepSource.Body ? summary.Witness
                     : summary.Conditions != null && summary.Conditions.TryGetValue(parameter, out var condition) ? condition.Witness : null;
                 if (w is null || !visited.Add(w.Site)) break;
-                hops.Add(new Hop(w.Site.Name, w.Site.Location));
+                hops.Add(new Hop(w.Site));
                 current = w.Site;
                 source = w.Source;
                 parameter = w.CalleeParameter;
