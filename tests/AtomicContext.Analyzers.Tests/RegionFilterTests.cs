@@ -161,6 +161,42 @@ namespace AtomicContext.Analyzers.Tests
         }
 
         [Fact]
+        public async Task Only_what_a_body_names_inside_its_regions_is_walked_ahead_and_a_callee_the_text_misses_is_bound_on_demand()
+        {
+            // f calls u0 before its region and after it: a region never reaches u0 → … → u199 (the text says so).
+            // g holds its region across the loop's back edge: 'late' comes before the first spin_lock in the text
+            // but runs inside the region, so it is not walked ahead; the held check binds it when it needs it.
+            const string regions = """
+                using K;
+                using static K.Sched;
+                public static class R
+                {
+                    public static void f(spinlock_t l) { Unrelated.u0(1); spin_lock(l); Inside.leaf(); spin_unlock(l); Unrelated.u0(2); }
+                    public static void g(spinlock_t l, int n)
+                    {
+                        for (int i = 0; i < n; i++)
+                        {
+                            if (i > 0) { Late.late(); spin_unlock(l); }
+                            spin_lock(l);
+                        }
+                        if (n > 0) spin_unlock(l);
+                    }
+                }
+                public static class Inside { public static void leaf() { msleep(1); } }
+                public static class Late { public static void late() { msleep(1); } }
+                """;
+            var (one, walkedOne, _) = await AnalyzeCountingBinds(Compiler.Create(new[] { regions, Unrelated(1) }));
+            var (run, walked, bound) = await AnalyzeCountingBinds(Compiler.Create(new[] { regions, Unrelated(200) }));
+            Assert.Empty(run.Exceptions);
+            Assert.Equal(one.Diagnostics.Select(d => d.GetMessage()), run.Diagnostics.Select(d => d.GetMessage()));
+            Assert.Contains(run.Diagnostics, d => d.Id == "ACA0001" && d.GetMessage().Contains("leaf → msleep"));
+            Assert.Contains(run.Diagnostics, d => d.Id == "ACA0001" && d.GetMessage().Contains("late → msleep"));
+            // None of the 199 more bodies walked; 'late' bound once, on demand, with the same report as if walked.
+            Assert.Equal(walkedOne, walked);
+            Assert.Equal(1, bound);
+        }
+
+        [Fact]
         public async Task Without_any_region_member_in_the_compilation_no_body_is_walked()
         {
             var (run, walked, bound) = await AnalyzeCountingBinds(Compiler.Create(new[] { Unrelated(200) }, withKernel: false));

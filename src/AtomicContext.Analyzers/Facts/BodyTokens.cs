@@ -15,10 +15,11 @@ namespace AtomicContext.Analyzers.Facts
     /// </summary>
     internal sealed class BodyTokens
     {
-        private BodyTokens(string? name, string[] identifiers, bool usingOrForEach, bool innerAttribute)
+        private BodyTokens(string? name, string[] identifiers, int[] words, bool usingOrForEach, bool innerAttribute)
         {
             Name = name;
             Identifiers = identifiers;
+            Words = words;
             UsingOrForEach = usingOrForEach;
             InnerAttribute = innerAttribute;
         }
@@ -26,8 +27,19 @@ namespace AtomicContext.Analyzers.Facts
         /// <summary>The name the block's member is called by; null when it can run without being named.</summary>
         public string? Name { get; }
 
-        /// <summary>The distinct identifiers among the block's tokens.</summary>
+        /// <summary>The distinct identifiers among the block's tokens, in the order they first appear.</summary>
         public string[] Identifiers { get; }
+
+        /// <summary>
+        /// Every identifier the block writes, in order (indexes into <see cref="Identifiers"/>), with its braces and
+        /// <c>finally</c> keywords (<see cref="OpenBrace"/>, <see cref="CloseBrace"/>, <see cref="Finally"/>): enough
+        /// to tell, from text, which calls stand inside a region the block takes.
+        /// </summary>
+        public int[] Words { get; }
+
+        public const int OpenBrace = -1;
+        public const int CloseBrace = -2;
+        public const int Finally = -3;
 
         public bool UsingOrForEach { get; }
 
@@ -66,7 +78,7 @@ namespace AtomicContext.Analyzers.Facts
         private static Dictionary<TextSpanKey, BodyTokens> Build(SyntaxTree tree)
         {
             var index = new Dictionary<TextSpanKey, BodyTokens>(Math.Max(tree.Length / 128, 4));
-            var scratch = new HashSet<string>(StringComparer.Ordinal);
+            var scratch = new Dictionary<string, int>(StringComparer.Ordinal);
             // One scanner per thread, its tables kept from tree to tree (cleared, not made again).
             var scanner = t_scanner ?? new TextScanner();
             t_scanner = null;
@@ -91,7 +103,7 @@ namespace AtomicContext.Analyzers.Facts
         }
 
         /// <summary>The same, read from the block's tokens (the reference the text scan must cover).</summary>
-        internal static BodyTokens ReadTokens(SyntaxNode codeBlock) => Read(codeBlock, new HashSet<string>(StringComparer.Ordinal));
+        internal static BodyTokens ReadTokens(SyntaxNode codeBlock) => Read(codeBlock, new Dictionary<string, int>(StringComparer.Ordinal));
 
         /// <summary>The same, from the block's text (null where the text scan cannot stand in for the tokens).</summary>
         internal static BodyTokens? ScanText(SyntaxNode codeBlock)
@@ -103,29 +115,45 @@ namespace AtomicContext.Analyzers.Facts
 
         [ThreadStatic] private static TextScanner? t_scanner;
 
-        private static BodyTokens Read(SyntaxNode codeBlock, HashSet<string> scratch)
+        private static BodyTokens Read(SyntaxNode codeBlock, Dictionary<string, int> scratch)
         {
             scratch.Clear();
+            var identifiers = new List<string>();
+            var words = new List<int>();
             bool usingOrForEach = false, innerAttribute = false;
             foreach (var token in codeBlock.DescendantTokens())
             {
                 switch ((SyntaxKind)token.RawKind)
                 {
                     case SyntaxKind.IdentifierToken:
-                        scratch.Add(token.ValueText);
+                        var text = token.ValueText;
+                        if (!scratch.TryGetValue(text, out int known))
+                        {
+                            known = identifiers.Count;
+                            scratch.Add(text, known);
+                            identifiers.Add(text);
+                        }
+                        words.Add(known);
                         break;
                     case SyntaxKind.UsingKeyword:
                     case SyntaxKind.ForEachKeyword:
                         usingOrForEach = true;
+                        break;
+                    case SyntaxKind.OpenBraceToken:
+                        words.Add(OpenBrace);
+                        break;
+                    case SyntaxKind.CloseBraceToken:
+                        words.Add(CloseBrace);
+                        break;
+                    case SyntaxKind.FinallyKeyword:
+                        words.Add(Finally);
                         break;
                     case SyntaxKind.OpenBracketToken:
                         if (token.Parent is AttributeListSyntax list && list.Parent != codeBlock) innerAttribute = true;
                         break;
                 }
             }
-            var identifiers = new string[scratch.Count];
-            scratch.CopyTo(identifiers);
-            return new BodyTokens(NameOf(codeBlock), identifiers, usingOrForEach, innerAttribute);
+            return new BodyTokens(NameOf(codeBlock), identifiers.ToArray(), words.ToArray(), usingOrForEach, innerAttribute);
         }
 
         /// <summary>
@@ -149,8 +177,10 @@ namespace AtomicContext.Analyzers.Facts
             private readonly List<string> _byId = new List<string>();
             private readonly List<bool> _reserved = new List<bool>();
             private int[] _stamp = new int[64];
+            private int[] _foundAt = new int[64];
             private int _block;
             private readonly List<string> _found = new List<string>();
+            private readonly List<int> _sequence = new List<int>();
 
             public bool Small => _words.Length <= 1 << 14 && _buffer.Length <= 1 << 16;
 
@@ -168,6 +198,7 @@ namespace AtomicContext.Analyzers.Facts
                 }
                 _block = 0;
                 _found.Clear();
+                _sequence.Clear();
             }
 
             // MethodImplOptions.AggressiveOptimization (512, not in netstandard2.0's enum): a char loop gains nothing
@@ -185,6 +216,7 @@ namespace AtomicContext.Analyzers.Facts
 
                 _block++;
                 _found.Clear();
+                _sequence.Clear();
                 bool usingOrForEach = false, innerAttribute = false;
                 var chars = _buffer;
                 int n = span.Length;
@@ -206,19 +238,34 @@ namespace AtomicContext.Analyzers.Facts
                         bool verbatim = start > 0 && chars[start - 1] == '@';
                         if (_reserved[id] && !verbatim)
                         {
-                            if (!usingOrForEach && (length == 5 || length == 7))
+                            if (length == 5 || length == 7)
                             {
-                                var word = _byId[id];
-                                if (word == "using" || word == "foreach") usingOrForEach = true;
+                                var keyword = _byId[id];
+                                if (keyword == "using" || keyword == "foreach") usingOrForEach = true;
+                                else if (keyword == "finally") _sequence.Add(Finally);
                             }
                             continue;
                         }
-                        if (id >= _stamp.Length) Array.Resize(ref _stamp, Math.Max(id + 1, _stamp.Length * 2));
+                        if (id >= _stamp.Length)
+                        {
+                            Array.Resize(ref _stamp, Math.Max(id + 1, _stamp.Length * 2));
+                            Array.Resize(ref _foundAt, _stamp.Length);
+                        }
                         if (_stamp[id] != _block)
                         {
                             _stamp[id] = _block;
+                            _foundAt[id] = _found.Count;
                             _found.Add(_byId[id]);
                         }
+                        _sequence.Add(_foundAt[id]);
+                    }
+                    else if (c == '{')
+                    {
+                        _sequence.Add(OpenBrace);
+                    }
+                    else if (c == '}')
+                    {
+                        _sequence.Add(CloseBrace);
                     }
                     else if (c == '[' && !innerAttribute && i >= ownAttributesEnd)
                     {
@@ -228,7 +275,7 @@ namespace AtomicContext.Analyzers.Facts
                             innerAttribute = true;
                     }
                 }
-                return new BodyTokens(NameOf(codeBlock), _found.ToArray(), usingOrForEach, innerAttribute);
+                return new BodyTokens(NameOf(codeBlock), _found.ToArray(), _sequence.ToArray(), usingOrForEach, innerAttribute);
             }
 
             private static int OwnAttributesEnd(SyntaxNode codeBlock)

@@ -34,6 +34,7 @@ namespace AtomicContext.Analyzers.Facts
             var byName = new Dictionary<string, List<BodyTokens>>(StringComparer.Ordinal);
             var reached = new HashSet<string>(StringComparer.Ordinal);
             var pending = new Stack<string>();
+            var blocks = new Stack<int>();
 
             void Reach(BodyTokens body)
             {
@@ -43,17 +44,65 @@ namespace AtomicContext.Analyzers.Facts
                 }
             }
 
+            // Every identifier the body writes where, by its text, it may hold a region it took: the depth goes up
+            // at a word that names an entering member and down at one that names a leaving member; at a block's
+            // closing brace it is never below what it was at the opening one (a release on an early exit, or on
+            // one branch, leaves the path around it in the region), but for a finally block, which always runs.
+            void ReachInRegions(BodyTokens body)
+            {
+                var identifiers = body.Identifiers;
+                var kinds = new byte[identifiers.Length];
+                bool enters = false;
+                for (int i = 0; i < identifiers.Length; i++)
+                {
+                    kinds[i] = filter.Enters(identifiers[i]) ? (byte)1 : filter.Leaves(identifiers[i]) ? (byte)2 : (byte)0;
+                    enters |= kinds[i] == 1;
+                }
+                if (!enters) return;
+                blocks.Clear();
+                int depth = 0;
+                bool finallyNext = false;
+                foreach (int w in body.Words)
+                {
+                    switch (w)
+                    {
+                        case BodyTokens.Finally:
+                            finallyNext = true;
+                            continue;
+                        case BodyTokens.OpenBrace:
+                            blocks.Push(finallyNext ? -1 - depth : depth);
+                            finallyNext = false;
+                            continue;
+                        case BodyTokens.CloseBrace:
+                            if (blocks.Count > 0)
+                            {
+                                int opened = blocks.Pop();
+                                if (opened >= 0 && opened > depth) depth = opened;
+                            }
+                            continue;
+                    }
+                    if (kinds[w] == 1) depth++;
+                    else if (kinds[w] == 2 && depth > 0) depth--;
+                    if (depth > 0 && reached.Add(identifiers[w])) pending.Push(identifiers[w]);
+                }
+            }
+
             foreach (var tree in compilation.SyntaxTrees)
             {
                 ct.ThrowIfCancellationRequested();
                 foreach (var body in BodyTokens.OfTree(tree))
                 {
-                    // Roots: bodies that can report, and those reached without a name (always walked).
-                    if (body.Name is null || filter.MayReport(body) || filter.Names(body.Name))
+                    // Roots: bodies reached without a name (always walked) and region members' own bodies, whole.
+                    if (body.Name is null || filter.Names(body.Name))
                     {
                         Reach(body);
                         continue;
                     }
+                    // A body that takes a region is a root for what it writes inside it: what it calls outside runs
+                    // outside any region it takes. Where text and flow disagree (a region held across a loop's
+                    // back edge), a callee missed is bound on demand when a summary needs it: time, not a result.
+                    if (filter.RegionAnywhere(body)) Reach(body);
+                    else ReachInRegions(body);
                     if (!byName.TryGetValue(body.Name, out var list)) byName[body.Name] = list = new List<BodyTokens>();
                     list.Add(body);
                 }

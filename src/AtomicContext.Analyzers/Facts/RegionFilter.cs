@@ -25,7 +25,7 @@ namespace AtomicContext.Analyzers.Facts
     public sealed class RegionFilter
     {
         /// <summary>No filter: every body is analysed.</summary>
-        public static readonly RegionFilter Everything = new RegionFilter(null, false, anyRegion: true);
+        public static readonly RegionFilter Everything = new RegionFilter(null, null, null, false, anyRegion: true);
 
         private static readonly HashSet<string> PatternMembers = new HashSet<string>(StringComparer.Ordinal)
         {
@@ -44,9 +44,14 @@ namespace AtomicContext.Analyzers.Facts
         private readonly HashSet<string>? _names;
         private readonly bool _disposeExits;
 
-        private RegionFilter(HashSet<string>? names, bool disposeExits, bool anyRegion)
+        private readonly HashSet<string> _entering;
+        private readonly HashSet<string> _leaving;
+
+        private RegionFilter(HashSet<string>? names, HashSet<string>? entering, HashSet<string>? leaving, bool disposeExits, bool anyRegion)
         {
             _names = names;
+            _entering = entering ?? new HashSet<string>(StringComparer.Ordinal);
+            _leaving = leaving ?? new HashSet<string>(StringComparer.Ordinal);
             _disposeExits = disposeExits;
             AnyRegion = anyRegion;
         }
@@ -77,6 +82,15 @@ namespace AtomicContext.Analyzers.Facts
             return false;
         }
 
+        /// <summary>Whether the whole block may hold a region, whatever it names (the filter is off, a [NoMigrate] function inside, a using or foreach whose Dispose exits).</summary>
+        internal bool RegionAnywhere(BodyTokens tokens) => _names is null || tokens.InnerAttribute || tokens.UsingOrForEach && _disposeExits;
+
+        /// <summary>Whether a member of this name may enter a region.</summary>
+        internal bool Enters(string name) => _entering.Contains(name);
+
+        /// <summary>Whether a member of this name may leave a region (and enters none).</summary>
+        internal bool Leaves(string name) => _leaving.Contains(name);
+
         /// <summary>Whether a member of this name may be a region, per-CPU or [NoMigrate] member itself (its own body then counts).</summary>
         internal bool Names(string name) => _names is null || _names.Contains(name);
 
@@ -84,6 +98,8 @@ namespace AtomicContext.Analyzers.Facts
         public static RegionFilter For(Compilation compilation, FactsResolver facts, FactsFiles files, CancellationToken ct)
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
+            var entering = new HashSet<string>(StringComparer.Ordinal);
+            var leaving = new HashSet<string>(StringComparer.Ordinal);
             bool disposeExits = false;
             bool off = false;
             bool anyRegion = false;
@@ -94,7 +110,13 @@ namespace AtomicContext.Analyzers.Facts
                 var f = facts.Get(symbol);
                 if (!f.IsRegionCall && !f.NoMigrate && !f.PerCpu) return;
                 if (f.IsRegionCall || f.NoMigrate) anyRegion = true;
-                if (!Add(symbol, f, names, ref disposeExits)) off = true;
+                if (!Add(symbol, f, names, ref disposeExits))
+                {
+                    off = true;
+                    return;
+                }
+                if (f.Enters || f.EntersConditionally) AddName(symbol, entering);
+                else if (f.Exits) AddName(symbol, leaving);
             }
 
             // Source: only declarations that carry attributes are resolved.
@@ -162,7 +184,16 @@ namespace AtomicContext.Analyzers.Facts
                 }
             }
 
-            return new RegionFilter(names, disposeExits, anyRegion);
+            return new RegionFilter(names, entering, leaving, disposeExits, anyRegion);
+        }
+
+        /// <summary>The name a body writes to reach a member it names (that of the property for an accessor).</summary>
+        private static void AddName(ISymbol symbol, HashSet<string> names)
+        {
+            if (symbol is IMethodSymbol { AssociatedSymbol: IPropertySymbol property }) symbol = property;
+            string name = symbol.Name;
+            int dot = name.LastIndexOf('.');
+            names.Add(dot >= 0 ? name.Substring(dot + 1) : name);
         }
 
         /// <summary>Adds the names by which a body reaches a region member; false where it could reach it without one.</summary>
