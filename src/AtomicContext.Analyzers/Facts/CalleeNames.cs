@@ -22,9 +22,9 @@ namespace AtomicContext.Analyzers.Facts
         private CalleeNames(HashSet<string> reached) => _reached = reached;
 
         /// <summary>Whether the member whose body this is may be reached from a region (true when that cannot be told by its name).</summary>
-        public bool MayBeReached(SyntaxNode codeBlock)
+        public bool MayBeReached(BodyTokens codeBlock)
         {
-            var name = BodyTokens.Of(codeBlock).Name;
+            var name = codeBlock.Name;
             return name is null || _reached.Contains(name);
         }
 

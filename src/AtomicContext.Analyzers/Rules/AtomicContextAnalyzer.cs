@@ -180,7 +180,7 @@ namespace AtomicContext.Analyzers.Rules
                 _filter = filter;
             }
 
-            public bool MayBeReached(SyntaxNode codeBlock)
+            public bool MayBeReached(BodyTokens codeBlock)
             {
                 if (Volatile.Read(ref _state) == 2) return Volatile.Read(ref _names)?.MayBeReached(codeBlock) ?? true;
                 if (Interlocked.CompareExchange(ref _state, 1, 0) != 0) return true;
@@ -240,12 +240,15 @@ namespace AtomicContext.Analyzers.Rules
             if (FaultInjector?.Invoke(owner) == true) throw new InvalidOperationException("injected fault");
             var ct = context.CancellationToken;
             var ownerFacts = store.Facts.Get(owner);
-            if (!ownerFacts.NoMigrate && !filter.Value.MayReport(context.CodeBlock))
+            var regions = filter.Value;
+            // The block's tokens, read once per tree (null when the filter is off: every body counts).
+            var tokens = regions.IsOff ? null : BodyTokens.Of(context.CodeBlock);
+            if (!ownerFacts.NoMigrate && tokens != null && !regions.MayReport(tokens))
             {
                 // A body that names no region, per-CPU or [NoMigrate] member cannot report by itself. If its name
                 // can be reached from a region it may be a callee of one: walked now, from the tree the compiler has
                 // just bound, its facts are there when a caller's check asks, instead of being bound then.
-                if (filter.Value.AnyRegion && callees.MayBeReached(context.CodeBlock))
+                if (regions.AnyRegion && callees.MayBeReached(tokens))
                     store.FactsForDeclaration(owner, context.CodeBlock, context.SemanticModel, ct);
                 return;
             }
@@ -256,21 +259,25 @@ namespace AtomicContext.Analyzers.Rules
             // Local functions and lambdas are separate bodies, walked with this one (and theirs, in turn).
             List<BodyFacts>? holding = null;
             if (Report(facts, ownerFacts, Display.Name(owner), report)) (holding ??= new List<BodyFacts>()).Add(facts);
-            var pending = new Stack<NestedBody>(facts.NestedBodies);
-            while (pending.Count > 0)
+            var pending = facts.NestedBodies.Count == 0 ? null : new Stack<NestedBody>(facts.NestedBodies);
+            while (pending?.Count > 0)
             {
                 var nested = pending.Pop();
                 if (Report(nested.Facts, nested.OwnerFacts, nested.OwnerName, report)) (holding ??= new List<BodyFacts>()).Add(nested.Facts);
                 foreach (var inner in nested.Facts.NestedBodies) pending.Push(inner);
             }
-            if (holding is null) return;
+            if (holding != null) CheckSleeps(holding, owner, context.CodeBlock, store, deferred, report, ct);
+        }
 
-            // ACA0001 waits for the tree to be complete (DeferredSleeps), unless it is already.
+        /// <summary>ACA0001 waits for the tree to be complete (DeferredSleeps), unless it is already.</summary>
+        /// <remarks>Apart from <see cref="AnalyzeBlock"/>: the closures are made only for a body that holds a region.</remarks>
+        private static void CheckSleeps(List<BodyFacts> holding, IMethodSymbol owner, SyntaxNode codeBlock, SummaryStore store, DeferredSleeps deferred, Action<Diagnostic> report, CancellationToken ct)
+        {
             void Check(Action<Diagnostic> to, CancellationToken token)
             {
                 foreach (var body in holding) ReportSleeps(body, store, to, token);
             }
-            if (!deferred.TryDefer(context.CodeBlock, (to, token) => Guard(() => Check(to, token), owner, to, token))) Check(report, ct);
+            if (!deferred.TryDefer(codeBlock, (to, token) => Guard(() => Check(to, token), owner, to, token))) Check(report, ct);
         }
 
         /// <summary>Reports the body's own rules but ACA0001; true when it holds a region at a call (so ACA0001 has to look).</summary>

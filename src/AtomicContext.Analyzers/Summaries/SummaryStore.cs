@@ -657,7 +657,13 @@ namespace AtomicContext.Analyzers.Summaries
                     Callees = NoEntries;
                     return;
                 }
-                var sites = new List<SolveSite>(calls.Count);
+                int reachable = 0;
+                foreach (var site in calls)
+                {
+                    if (!site.State.IsUnreachable) reachable++;
+                }
+                var sites = reachable == 0 ? NoSites : new SolveSite[reachable];
+                int next = 0;
                 List<Entry>? callees = null;
                 foreach (var site in calls)
                 {
@@ -670,9 +676,9 @@ namespace AtomicContext.Analyzers.Summaries
                     }
                     if (site.State.IsUnreachable) continue;
                     int rel = site.State.Depths.Max - facts.Baseline;
-                    sites.Add(new SolveSite(site, rel, facts.IsNoMigrate || rel > 0, callee));
+                    sites[next++] = new SolveSite(site, rel, facts.IsNoMigrate || rel > 0, callee);
                 }
-                Sites = sites.ToArray();
+                Sites = sites;
                 Callees = callees is null ? NoEntries : callees.ToArray();
             }
 
