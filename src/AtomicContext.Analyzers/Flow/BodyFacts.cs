@@ -84,7 +84,10 @@ namespace AtomicContext.Analyzers.Flow
         public ImmutableArray<ArgValue> Args { get; }
 
         public FlowState State { get; internal set; }
-        public int Position => _location?.SourceSpan.Start ?? _syntax.SpanStart;
+        /// <summary>Where the call starts (asked to order a body's calls: told once).</summary>
+        public int Position => _position >= 0 ? _position : _position = _location?.SourceSpan.Start ?? _syntax.SpanStart;
+
+        private int _position = -1;
     }
 
     public sealed class ExitPoint

@@ -47,6 +47,10 @@ namespace AtomicContext.Analyzers.Flow
         private readonly List<Handler> _handlers = new List<Handler>();
         private readonly List<Collector> _collectors = new List<Collector>();
         private LocalScan? _scan;
+
+        // Locals declared with an initializer that is not a constant: never "written once from a constant", so an
+        // argument that reads one is classified without the local scan (most locals passed to a callee are these).
+        private readonly HashSet<ILocalSymbol> _notConstantLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         private Dictionary<SyntaxNode, Opener>? _openers;
         private bool _labelsChanged;
         private bool _sawGoto;
@@ -81,6 +85,7 @@ namespace AtomicContext.Analyzers.Flow
             _ct = default;
             _root = null!;
             _scan = null;
+            _notConstantLocals.Clear();
             _labelsChanged = _sawGoto = _hasRegionCalls = false;
             _allRegionCallsConditional = true;
             bool small = _calls.Capacity <= LargestKeptCapacity && _exits.Count <= LargestKeptCapacity;
@@ -248,24 +253,46 @@ namespace AtomicContext.Analyzers.Flow
             RuntimeHelpers.EnsureSufficientExecutionStack();
             _ct.ThrowIfCancellationRequested();
             var kind = op.Kind;
-            if (kind == OperationKind.Invocation) return VisitInvocation((IInvocationOperation)op, s);
+            // The commonest kinds first, by kind (a jump table): the type switch below tests interfaces one by one.
+            switch (kind)
+            {
+                case OperationKind.Invocation:
+                    return VisitInvocation((IInvocationOperation)op, s);
+                case OperationKind.Block:
+                    return VisitStatements(((IBlockOperation)op).Operations, 0, s);
+                case OperationKind.Binary:
+                    return VisitBinary((IBinaryOperation)op, s);
+                case OperationKind.Return:
+                case OperationKind.YieldReturn:
+                case OperationKind.YieldBreak:
+                    return VisitReturn((IReturnOperation)op, s);
+                case OperationKind.Conversion:
+                    {
+                        var conversion = (IConversionOperation)op;
+                        if (conversion.OperatorMethod is null || conversion.IsImplicit) return VisitChildren(op, s);
+                        var v = Visit(conversion.Operand, s);
+                        return Call(conversion.OperatorMethod, conversion.OperatorMethod, conversion.Syntax, CallKind.Operator, default, v);
+                    }
+                case OperationKind.PropertyReference:
+                    return VisitProperty((IPropertyReferenceOperation)op, s);
+                case OperationKind.FieldReference:
+                    {
+                        var field = (IFieldReferenceOperation)op;
+                        var v = Visit(field.Instance, s);
+                        var f = _facts.Get(field.Field);
+                        if (f.PerCpu) RecordPerCpu(field.Syntax, field.Field, isNoMigrate: false, v);
+                        return v;
+                    }
+            }
             if ((uint)kind >= (uint)HandledKinds.Length || !HandledKinds[(int)kind]) return VisitChildren(op, s);
             switch (op)
             {
-                case IBlockOperation block:
-                    return VisitStatements(block.Operations, 0, s);
                 case IConditionalOperation conditional:
                     {
                         var (t, f) = VisitCondition(conditional.Condition, s);
                         var a = Visit(conditional.WhenTrue, t);
                         var b = conditional.WhenFalse is null ? f : Visit(conditional.WhenFalse, f);
                         return a.Join(b);
-                    }
-                case IBinaryOperation binary when binary.OperatorKind == BinaryOperatorKind.ConditionalAnd || binary.OperatorKind == BinaryOperatorKind.ConditionalOr:
-                    {
-                        if (binary.OperatorMethod != null) break;
-                        var (t, f) = VisitCondition(binary, s);
-                        return t.Join(f);
                     }
                 case ICoalesceOperation coalesce:
                     {
@@ -324,21 +351,6 @@ namespace AtomicContext.Analyzers.Flow
                         MarkLabelRead(labeled.Label, joined);
                         return Visit(labeled.Operation, joined);
                     }
-                case IReturnOperation ret:
-                    {
-                        var v = Visit(ret.ReturnedValue, s);
-                        if (ret.Kind == OperationKind.YieldReturn)
-                        {
-                            RecordSuspend(ret.Syntax, "yield return", v);
-                            return v;
-                        }
-                        if (!v.IsUnreachable)
-                        {
-                            v = RunHandlers(v, target: null);
-                            RecordExit(ret.Syntax, ret.Syntax.GetLocation(), v, isEnd: false);
-                        }
-                        return FlowState.Unreachable;
-                    }
                 case IThrowOperation thr:
                     {
                         var v = Visit(thr.Exception, s);
@@ -351,8 +363,6 @@ namespace AtomicContext.Analyzers.Flow
                         RecordSuspend(awaitOp.Syntax, "await", v);
                         return v;
                     }
-                case IInvocationOperation invocation:
-                    return VisitInvocation(invocation, s);
                 case IObjectCreationOperation creation:
                     {
                         var v = VisitArguments(creation.Arguments, s);
@@ -360,32 +370,10 @@ namespace AtomicContext.Analyzers.Flow
                             v = Call(creation.Constructor, creation.Constructor, creation.Syntax, CallKind.Creation, creation.Arguments, v);
                         return Visit(creation.Initializer, v);
                     }
-                case IPropertyReferenceOperation property:
-                    return VisitProperty(property, s);
-                case IFieldReferenceOperation field:
-                    {
-                        var v = Visit(field.Instance, s);
-                        var f = _facts.Get(field.Field);
-                        if (f.PerCpu) RecordPerCpu(field.Syntax, field.Field, isNoMigrate: false, v);
-                        return v;
-                    }
                 case IUnaryOperation unary when unary.OperatorMethod != null:
                     {
                         var v = Visit(unary.Operand, s);
                         return Call(unary.OperatorMethod, unary.OperatorMethod, unary.Syntax, CallKind.Operator, default, v);
-                    }
-                case IBinaryOperation userBinary when userBinary.OperatorMethod != null:
-                    {
-                        var v = Visit(userBinary.LeftOperand, s);
-                        v = Visit(userBinary.RightOperand, v);
-                        return Call(userBinary.OperatorMethod, userBinary.OperatorMethod, userBinary.Syntax, CallKind.Operator, default, v);
-                    }
-                case IBinaryOperation builtIn when IsChainLink(builtIn):
-                    return VisitBinaryChain(builtIn, s);
-                case IConversionOperation conversion when conversion.OperatorMethod != null && !conversion.IsImplicit:
-                    {
-                        var v = Visit(conversion.Operand, s);
-                        return Call(conversion.OperatorMethod, conversion.OperatorMethod, conversion.Syntax, CallKind.Operator, default, v);
                     }
                 case ILocalFunctionOperation localFunction:
                     if ((_nestedSeen ??= new HashSet<IOperation>()).Add(localFunction)) _nested.Add(localFunction);
@@ -400,7 +388,11 @@ namespace AtomicContext.Analyzers.Flow
                 case IVariableDeclaratorOperation declarator:
                     {
                         var v = s;
-                        if (declarator.Initializer != null) v = Visit(declarator.Initializer.Value, v);
+                        if (declarator.Initializer != null)
+                        {
+                            v = Visit(declarator.Initializer.Value, v);
+                            if (_scan is null && ConstantOf(Unwrap(declarator.Initializer.Value)) is null) _notConstantLocals.Add(declarator.Symbol);
+                        }
                         return v.Forget(declarator.Symbol);
                     }
                 case ICompoundAssignmentOperation compound when compound.OperatorMethod != null:
@@ -422,6 +414,39 @@ namespace AtomicContext.Analyzers.Flow
                     }
             }
             return VisitChildren(op, s);
+        }
+
+        private FlowState VisitBinary(IBinaryOperation binary, FlowState s)
+        {
+            if (binary.OperatorKind == BinaryOperatorKind.ConditionalAnd || binary.OperatorKind == BinaryOperatorKind.ConditionalOr)
+            {
+                if (binary.OperatorMethod != null) return VisitChildren(binary, s);
+                var (t, f) = VisitCondition(binary, s);
+                return t.Join(f);
+            }
+            if (binary.OperatorMethod != null)
+            {
+                var v = Visit(binary.LeftOperand, s);
+                v = Visit(binary.RightOperand, v);
+                return Call(binary.OperatorMethod, binary.OperatorMethod, binary.Syntax, CallKind.Operator, default, v);
+            }
+            return VisitBinaryChain(binary, s);
+        }
+
+        private FlowState VisitReturn(IReturnOperation ret, FlowState s)
+        {
+            var v = Visit(ret.ReturnedValue, s);
+            if (ret.Kind == OperationKind.YieldReturn)
+            {
+                RecordSuspend(ret.Syntax, "yield return", v);
+                return v;
+            }
+            if (!v.IsUnreachable)
+            {
+                v = RunHandlers(v, target: null);
+                RecordExit(ret.Syntax, ret.Syntax.GetLocation(), v, isEnd: false);
+            }
+            return FlowState.Unreachable;
         }
 
         /// <summary>A built-in, not short-circuiting binary operator: left, then right, no branch.</summary>
@@ -554,6 +579,10 @@ namespace AtomicContext.Analyzers.Flow
 
             static bool IsNull(IOperation op) => op.ConstantValue.HasValue && op.ConstantValue.Value is null;
         }
+
+        /// <summary>The integral constant a value is, if it is one.</summary>
+        private static long? ConstantOf(IOperation value) =>
+            value.ConstantValue.HasValue && FactsResolver.TryLong(value.ConstantValue.Value, out long constant) ? constant : (long?)null;
 
         private static IOperation Unwrap(IOperation op)
         {
@@ -689,7 +718,7 @@ namespace AtomicContext.Analyzers.Flow
                 foreach (var pair in writes)
                 {
                     if (pair.Value != 1 || !firstValue.TryGetValue(pair.Key, out var value)) continue;
-                    if (value.ConstantValue.HasValue && FactsResolver.TryLong(value.ConstantValue.Value, out long constant))
+                    if (ConstantOf(value) is long constant)
                         ConstantLocals[pair.Key] = constant;
                     else if (value is IInvocationOperation inv && walker.IsTrylock(inv.TargetMethod, out _))
                         TrylockLocals[pair.Key] = inv;
@@ -930,7 +959,7 @@ namespace AtomicContext.Analyzers.Flow
                 && SymbolEqualityComparer.Default.Equals(p.Parameter.ContainingSymbol, _owner)
                 && p.Parameter.RefKind == RefKind.None)
                 return new ArgValue(ArgKind.Parameter, 0, p.Parameter.Ordinal);
-            if (value is ILocalReferenceOperation l && Scan().ConstantLocals.TryGetValue(l.Local, out constant))
+            if (value is ILocalReferenceOperation l && !_notConstantLocals.Contains(l.Local) && Scan().ConstantLocals.TryGetValue(l.Local, out constant))
                 return new ArgValue(ArgKind.Constant, constant, 0);
             return ArgValue.Other;
         }
