@@ -69,8 +69,9 @@ namespace AtomicContext.Analyzers.Facts
             }
             if (_files.Facts.TryGetValue(symbol, out var listed)) flags |= listed;
             bool integral = symbol is IMethodSymbol withParameters && HasIntegralParameter(withParameters);
-            if (flags == Fact.None && sleepIfs.IsEmpty) return integral ? MemberFacts.NothingWithIntegralParameter : MemberFacts.Nothing;
-            return new MemberFacts(flags, sleepIfs, justification, integral);
+            bool sourceBody = symbol is IMethodSymbol withBody && Summaries.SummaryStore.HasSourceBody(withBody);
+            if (flags == Fact.None && sleepIfs.IsEmpty) return MemberFacts.NothingFor(integral, sourceBody);
+            return new MemberFacts(flags, sleepIfs, justification, integral, sourceBody);
         }
 
         private static bool HasIntegralParameter(IMethodSymbol method)

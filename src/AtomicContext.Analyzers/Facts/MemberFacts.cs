@@ -49,21 +49,31 @@ namespace AtomicContext.Analyzers.Facts
     {
         public static readonly MemberFacts Nothing = new MemberFacts(Fact.None, ImmutableArray<SleepIf>.Empty, null);
 
-        /// <summary><see cref="Nothing"/> for a method with an integral parameter.</summary>
-        internal static readonly MemberFacts NothingWithIntegralParameter = new MemberFacts(Fact.None, ImmutableArray<SleepIf>.Empty, null, integralParameter: true);
+        // Nothing said, for the four shapes a method told apart once per member may have (an integral parameter, a
+        // body in source): shared, so a member that says nothing costs no object.
+        private static readonly MemberFacts NothingIntegral = new MemberFacts(Fact.None, ImmutableArray<SleepIf>.Empty, null, integralParameter: true, sourceBody: false);
+        private static readonly MemberFacts NothingWithBody = new MemberFacts(Fact.None, ImmutableArray<SleepIf>.Empty, null, integralParameter: false, sourceBody: true);
+        private static readonly MemberFacts NothingIntegralWithBody = new MemberFacts(Fact.None, ImmutableArray<SleepIf>.Empty, null, integralParameter: true, sourceBody: true);
+
+        internal static MemberFacts NothingFor(bool integralParameter, bool sourceBody) =>
+            integralParameter ? (sourceBody ? NothingIntegralWithBody : NothingIntegral) : (sourceBody ? NothingWithBody : Nothing);
 
         public MemberFacts(Fact flags, ImmutableArray<SleepIf> sleepIfs, string? assumeNoSleepJustification)
-            : this(flags, sleepIfs, assumeNoSleepJustification, integralParameter: false)
+            : this(flags, sleepIfs, assumeNoSleepJustification, integralParameter: false, sourceBody: false)
         {
         }
 
-        internal MemberFacts(Fact flags, ImmutableArray<SleepIf> sleepIfs, string? assumeNoSleepJustification, bool integralParameter)
+        internal MemberFacts(Fact flags, ImmutableArray<SleepIf> sleepIfs, string? assumeNoSleepJustification, bool integralParameter, bool sourceBody)
         {
             Flags = flags;
             SleepIfs = sleepIfs;
             AssumeNoSleepJustification = assumeNoSleepJustification;
             IntegralParameter = integralParameter;
+            SourceBody = sourceBody;
         }
+
+        /// <summary>A method with a body in source (<see cref="Summaries.SummaryStore.HasSourceBody"/>), so it has a summary. Told once per member.</summary>
+        public bool SourceBody { get; }
 
         /// <summary>
         /// A method with a parameter of integral, bool, char or enum type: the arguments of a call to it are

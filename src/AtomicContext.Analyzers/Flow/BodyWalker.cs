@@ -861,9 +861,11 @@ namespace AtomicContext.Analyzers.Flow
             var site = FindCall(key);
             if (site is null)
             {
-                string name = kind == CallKind.Lock ? "lock (Monitor.Enter)" : Display.Name(target ?? method!);
+                // Every caller passes the facts of the method (normalized from the target when that is a method).
+                var named = target ?? method!;
+                string name = kind == CallKind.Lock ? "lock (Monitor.Enter)" : named is IMethodSymbol ? Display.Name(named, facts) : Display.Name(named);
                 string? callee = method is null ? null : _keyOf(method);
-                bool hasBody = method != null && Summaries.SummaryStore.HasSourceBody(method);
+                bool hasBody = method != null && facts.SourceBody;
                 site = new CallSite(name, callee, hasBody, facts, location, syntax, kind, args);
                 AddCall(key, site);
             }

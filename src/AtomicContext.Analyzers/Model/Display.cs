@@ -6,7 +6,10 @@ namespace AtomicContext.Analyzers.Model
     /// <summary>How a member is named in a chain: the kernel-style short name.</summary>
     public static class Display
     {
-        public static string Name(ISymbol symbol)
+        public static string Name(ISymbol symbol) => Name(symbol, null);
+
+        /// <summary>The same, for a method whose facts are known (they tell whether it is a built-in sleeper, named with its type).</summary>
+        public static string Name(ISymbol symbol, MemberFacts? facts)
         {
             switch (symbol)
             {
@@ -24,7 +27,7 @@ namespace AtomicContext.Analyzers.Model
                         case MethodKind.AnonymousFunction:
                             return "lambda";
                     }
-                    if (m.ContainingType != null && BuiltinSleepers.IsBlocking(m)) return m.ContainingType.Name + "." + m.Name;
+                    if (m.ContainingType != null && (facts?.Has(Fact.Builtin) ?? BuiltinSleepers.IsBlocking(m))) return m.ContainingType.Name + "." + m.Name;
                     return m.Name;
                 case IPropertySymbol property:
                     return PropertyName(property);
