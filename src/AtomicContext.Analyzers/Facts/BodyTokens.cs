@@ -83,7 +83,10 @@ namespace AtomicContext.Analyzers.Facts
             var scanner = t_scanner ?? new TextScanner();
             t_scanner = null;
             scanner.Start(tree);
-            foreach (var node in tree.GetRoot().DescendantNodes(n => !(n is BlockSyntax) && !(n is ArrowExpressionClauseSyntax) && !(n is ExpressionSyntax)))
+            // Only into what can hold members (not into parameters, attributes, types or bodies): a member body's
+            // declaration is a child of a type, an accessor a child of its list.
+            foreach (var node in tree.GetRoot().DescendantNodes(n => n is CompilationUnitSyntax || n is BaseNamespaceDeclarationSyntax
+                || n is TypeDeclarationSyntax || n is BasePropertyDeclarationSyntax || n is AccessorListSyntax))
             {
                 // The code block the driver hands the action: the declaration; for an arrow property, its arrow clause.
                 SyntaxNode? codeBlock = node switch
