@@ -118,6 +118,7 @@ namespace AtomicContextAnalyzers.Benchmarks
 
             // Our analyzers' summed callback time (telemetry), and where it goes.
             var telemetry = new SortedDictionary<int, double>();
+            var callbackCpu = new SortedDictionary<int, double>();
             CallbackProfile? largeProfile = null;
             Dictionary<string, int>? largeCounts = null;
             foreach (int size in s.Quick ? new[] { small, large }.Distinct() : sizes)
@@ -141,13 +142,16 @@ namespace AtomicContextAnalyzers.Benchmarks
 
                 var median = samples.OrderBy(x => x.Ms).ElementAt(samples.Count / 2);
                 telemetry[size] = median.Ms;
+                var cpus = samples.Select(x => x.Profile.CpuMilliseconds).OrderBy(x => x).ToList();
+                callbackCpu[size] = cpus[cpus.Count / 2];
                 if (size == large)
                 {
                     largeProfile = median.Profile;
                     largeCounts = median.Counts;
                 }
 
-                o.WriteLine($"telemetry {size}x: ours' summed callback time {median.Ms:F0} ms (median of {string.Join(", ", samples.Select(x => x.Ms.ToString("F0", CultureInfo.InvariantCulture)))})");
+                o.WriteLine($"telemetry {size}x: ours' summed callback time {median.Ms:F0} ms (median of {string.Join(", ", samples.Select(x => x.Ms.ToString("F0", CultureInfo.InvariantCulture)))}); "
+                    + $"CPU time of the callbacks {callbackCpu[size]:F0} ms (median of {string.Join(", ", cpus.Select(x => x.ToString("F0", CultureInfo.InvariantCulture)))})");
             }
 
             // IDE: one document of the largest compilation, fresh compilation each time.
@@ -240,7 +244,12 @@ namespace AtomicContextAnalyzers.Benchmarks
 
             if (telemetry.TryGetValue(small, out double ts) && telemetry.TryGetValue(large, out double tl))
             {
-                o.WriteLine($"| ours summed callback time (ms) | {ts:F0} | {tl:F0} | {tl / ts:F2} | {tl / ts / corpusRatio:F2} |");
+                o.WriteLine($"| ours summed callback time (ms; a stopwatch per callback: counts waits and GC pauses) | {ts:F0} | {tl:F0} | {tl / ts:F2} | {tl / ts / corpusRatio:F2} |");
+            }
+
+            if (callbackCpu.TryGetValue(small, out double cs) && callbackCpu.TryGetValue(large, out double cl) && !double.IsNaN(cs) && !double.IsNaN(cl))
+            {
+                o.WriteLine($"| ours summed callback CPU time (ms; the threads' CPU clocks) | {cs:F0} | {cl:F0} | {cl / cs:F2} | {cl / cs / corpusRatio:F2} |");
             }
 
             if (largeProfile != null)
@@ -248,18 +257,18 @@ namespace AtomicContextAnalyzers.Benchmarks
                 o.WriteLine();
                 o.WriteLine($"## Where our callback time goes ({large}x, one run with per-kind stopwatches; summed over threads)");
                 o.WriteLine();
-                o.WriteLine("| action | calls | ms | share |");
-                o.WriteLine("|---|---|---|---|");
+                o.WriteLine("| action | calls | ms | share | CPU ms |");
+                o.WriteLine("|---|---|---|---|---|");
                 IReadOnlyList<CallbackCounter> counters = largeProfile.Snapshot();
                 double sum = counters.Sum(c => c.Milliseconds);
                 foreach (CallbackCounter c in counters)
                 {
-                    o.WriteLine($"| {c.Kind} | {c.Calls:N0} | {c.Milliseconds:F0} | {(sum > 0 ? c.Milliseconds / sum : 0):P0} |");
+                    o.WriteLine($"| {c.Kind} | {c.Calls:N0} | {c.Milliseconds:F0} | {(sum > 0 ? c.Milliseconds / sum : 0):P0} | {c.CpuMilliseconds:F0} |");
                 }
 
                 if (telemetry.TryGetValue(large, out double tlarge))
                 {
-                    o.WriteLine($"| (telemetry total, includes nested symbol/code-block actions) | | {tlarge:F0} | |");
+                    o.WriteLine($"| (telemetry total, includes nested symbol/code-block actions) | | {tlarge:F0} | | |");
                 }
 
                 if (largeCounts != null)

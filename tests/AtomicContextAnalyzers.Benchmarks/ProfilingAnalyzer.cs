@@ -14,6 +14,7 @@ namespace AtomicContextAnalyzers.Benchmarks
     public sealed class CallbackCounter
     {
         private long ticks;
+        private long cpuNanoseconds;
         private long calls;
 
         public CallbackCounter(string kind)
@@ -27,9 +28,17 @@ namespace AtomicContextAnalyzers.Benchmarks
 
         public double Milliseconds => Interlocked.Read(ref ticks) * 1000.0 / Stopwatch.Frequency;
 
-        public void Add(long elapsed)
+        /// <summary>The CPU time of the callbacks' threads while they ran (NaN where the clock cannot be read).</summary>
+        public double CpuMilliseconds => ThreadCpuClock.Available ? Interlocked.Read(ref cpuNanoseconds) / 1e6 : double.NaN;
+
+        public void Add(long elapsed, long cpu)
         {
             Interlocked.Add(ref ticks, elapsed);
+            if (cpu > 0)
+            {
+                Interlocked.Add(ref cpuNanoseconds, cpu);
+            }
+
             Interlocked.Increment(ref calls);
         }
     }
@@ -43,8 +52,12 @@ namespace AtomicContextAnalyzers.Benchmarks
 
         public IReadOnlyList<CallbackCounter> Snapshot() => counters.Values.OrderByDescending(c => c.Milliseconds).ToList();
 
+        /// <summary>The CPU time of every callback, summed over threads (NaN where the clock cannot be read).</summary>
+        public double CpuMilliseconds => counters.Values.Sum(c => c.CpuMilliseconds);
+
         internal void Time<T>(CallbackCounter counter, Action<T> action, T context)
         {
+            long cpu = ThreadCpuClock.Available ? ThreadCpuClock.NowNanoseconds() : 0;
             long start = Stopwatch.GetTimestamp();
             try
             {
@@ -52,7 +65,8 @@ namespace AtomicContextAnalyzers.Benchmarks
             }
             finally
             {
-                counter.Add(Stopwatch.GetTimestamp() - start);
+                long elapsed = Stopwatch.GetTimestamp() - start;
+                counter.Add(elapsed, ThreadCpuClock.Available ? ThreadCpuClock.NowNanoseconds() - cpu : 0);
             }
         }
 
