@@ -51,14 +51,13 @@ namespace AtomicContext.Analyzers.Facts
             void ReachInRegions(BodyTokens body)
             {
                 var identifiers = body.Identifiers;
+                // Most bodies enter no region: told with one lookup per identifier before anything is made.
+                int first = 0;
+                while (first < identifiers.Length && !filter.Enters(identifiers[first])) first++;
+                if (first == identifiers.Length) return;
                 var kinds = new byte[identifiers.Length];
-                bool enters = false;
                 for (int i = 0; i < identifiers.Length; i++)
-                {
-                    kinds[i] = filter.Enters(identifiers[i]) ? (byte)1 : filter.Leaves(identifiers[i]) ? (byte)2 : (byte)0;
-                    enters |= kinds[i] == 1;
-                }
-                if (!enters) return;
+                    kinds[i] = i == first || i > first && filter.Enters(identifiers[i]) ? (byte)1 : filter.Leaves(identifiers[i]) ? (byte)2 : (byte)0;
                 blocks.Clear();
                 int depth = 0;
                 bool finallyNext = false;
