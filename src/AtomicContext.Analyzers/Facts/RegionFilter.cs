@@ -66,12 +66,9 @@ namespace AtomicContext.Analyzers.Facts
         public bool IsOff => _names is null;
 
         /// <summary>
-        /// Whether the code block may report anything: false only when none of its tokens can reach a region,
-        /// per-CPU data or a <c>[NoMigrate]</c> member.
+        /// Whether a code block may report anything, told from what its tokens were found to hold: false only when
+        /// none of them can reach a region, per-CPU data or a <c>[NoMigrate]</c> member.
         /// </summary>
-        public bool MayReport(SyntaxNode codeBlock) => _names is null || MayReport(BodyTokens.Of(codeBlock));
-
-        /// <summary>The same, told from what a block's tokens were found to hold.</summary>
         internal bool MayReport(BodyTokens tokens)
         {
             if (_names is null || tokens.InnerAttribute || tokens.UsingOrForEach && _disposeExits) return true;
@@ -188,20 +185,21 @@ namespace AtomicContext.Analyzers.Facts
         }
 
         /// <summary>The name a body writes to reach a member it names (that of the property for an accessor).</summary>
-        private static void AddName(ISymbol symbol, HashSet<string> names)
+        private static void AddName(ISymbol symbol, HashSet<string> names) =>
+            names.Add(ShortName(symbol is IMethodSymbol { AssociatedSymbol: IPropertySymbol property } ? property : symbol));
+
+        /// <summary>A member's name as a body writes it (without the interface of an explicit implementation).</summary>
+        private static string ShortName(ISymbol symbol)
         {
-            if (symbol is IMethodSymbol { AssociatedSymbol: IPropertySymbol property }) symbol = property;
             string name = symbol.Name;
             int dot = name.LastIndexOf('.');
-            names.Add(dot >= 0 ? name.Substring(dot + 1) : name);
+            return dot >= 0 ? name.Substring(dot + 1) : name;
         }
 
         /// <summary>Adds the names by which a body reaches a region member; false where it could reach it without one.</summary>
         private static bool Add(ISymbol symbol, MemberFacts facts, HashSet<string> names, ref bool disposeExits)
         {
-            string name = symbol.Name;
-            int dot = name.LastIndexOf('.');
-            if (dot >= 0) name = name.Substring(dot + 1); // explicit interface implementation
+            string name = ShortName(symbol);
             switch (symbol)
             {
                 case IMethodSymbol method:

@@ -458,8 +458,10 @@ namespace AtomicContext.Analyzers.Summaries
         // ------------------------------------------------------------------ evaluating a call site
 
         /// <summary>Whether the owner holds a region at the site: a relative depth above zero, or a [NoMigrate] body.</summary>
-        public static bool HoldsRegion(BodyFacts owner, CallSite site) =>
-            owner.IsNoMigrate || site.State.Depths.Max - owner.Baseline > 0;
+        public static bool HoldsRegion(BodyFacts owner, CallSite site) => HoldsRegion(owner, site.State.Depths.Max - owner.Baseline);
+
+        /// <summary>The same, for a site at relative depth <paramref name="rel"/>.</summary>
+        private static bool HoldsRegion(BodyFacts owner, int rel) => owner.IsNoMigrate || rel > 0;
 
         /// <summary>
         /// Every way the site's callee may sleep, as depths relative to the call. <paramref name="inRegion"/>:
@@ -561,8 +563,7 @@ namespace AtomicContext.Analyzers.Summaries
         }
 
         /// <summary>A call whose callee's summary counts: a source body that is not itself a declared sleeper or cut.</summary>
-        internal static bool IsSummaryEdge(CallSite site) =>
-            site.Callee != null && site.CalleeHasBody && !site.Facts.MightSleep && !site.Facts.AssumeNoSleep && site.Facts.SleepIfs.IsEmpty;
+        private static bool IsSummaryEdge(CallSite site) => site.Callee != null && site.CalleeHasBody && CallsMember(site);
 
         /// <summary>Whether a call to a member of a component being solved counts through the member's current summary.</summary>
         private static bool CallsMember(CallSite site) => !site.Facts.MightSleep && !site.Facts.AssumeNoSleep && site.Facts.SleepIfs.IsEmpty;
@@ -668,15 +669,16 @@ namespace AtomicContext.Analyzers.Summaries
                 foreach (var site in calls)
                 {
                     Entry? callee = site.Callee != null && CallsMember(site) ? store.EntryOf(site.Callee) : null;
-                    // Every summary edge, reachable or not (the solve orders components by all of them).
-                    if (callee != null && site.CalleeHasBody)
+                    // Every summary edge, reachable or not (the solve orders components by all of them); an edge's
+                    // callee calls through its summary, so its entry was made just above.
+                    if (IsSummaryEdge(site))
                     {
                         callees ??= new List<Entry>(4);
-                        if (!callees.Contains(callee)) callees.Add(callee);
+                        if (!callees.Contains(callee!)) callees.Add(callee!);
                     }
                     if (site.State.IsUnreachable) continue;
                     int rel = site.State.Depths.Max - facts.Baseline;
-                    sites[next++] = new SolveSite(site, rel, facts.IsNoMigrate || rel > 0, callee);
+                    sites[next++] = new SolveSite(site, rel, HoldsRegion(facts, rel), callee);
                 }
                 Sites = sites;
                 Callees = callees is null ? NoEntries : callees.ToArray();
