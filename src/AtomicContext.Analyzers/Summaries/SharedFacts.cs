@@ -172,7 +172,7 @@ namespace AtomicContext.Analyzers.Summaries
                 {
                     var token = item.AsToken();
                     h = Fnv.Mix(h, (ulong)token.RawKind);
-                    h = Fnv.Mix(h, Fnv.Text(token.ValueText));
+                    h = Fnv.Mix(h, Fnv.Text(token.Text));
                 }
                 else if (item.AsNode() is { } node && IsBody(node))
                 {
@@ -192,7 +192,10 @@ namespace AtomicContext.Analyzers.Summaries
             _ => false,
         };
 
-        /// <summary>FNV-1a over 64 bits, byte by byte of each mixed value.</summary>
+        /// <summary>
+        /// FNV-1a over 64 bits, a character at a time for text; a mixed value is taken whole (one multiply and a
+        /// fold of the high half into the low, both invertible, so a step never maps two states to one).
+        /// </summary>
         internal static class Fnv
         {
             public const ulong Offset = 14695981039346656037UL;
@@ -200,12 +203,8 @@ namespace AtomicContext.Analyzers.Summaries
 
             public static ulong Mix(ulong h, ulong value)
             {
-                for (int i = 0; i < 8; i++)
-                {
-                    h ^= (value >> (8 * i)) & 0xFF;
-                    h *= Prime;
-                }
-                return h;
+                h = (h ^ value) * Prime;
+                return h ^ (h >> 32);
             }
 
             public static ulong Text(string? text)
