@@ -167,6 +167,23 @@ namespace AtomicContextAnalyzers.Benchmarks.Tests
         }
 
         [Fact]
+        public void Warm_up_settles_after_two_quiet_runs_in_a_row_and_not_before_the_minimum()
+        {
+            var warmth = new WarmupTracker<string>(minRuns: 3, quietJitCount: 50);
+            Assert.False(warmth.Record("a", 10));   // quiet, but the first run
+            Assert.False(warmth.Record("a", 10));   // two quiet in a row, still below the minimum
+            Assert.True(warmth.Record("a", 10));    // third run: settled
+            Assert.False(warmth.Record("a", 0));    // already settled: not settled again
+
+            Assert.False(warmth.Record("b", 900));
+            Assert.False(warmth.Record("b", 20));
+            Assert.False(warmth.Record("b", 300));  // a burst of tier-ups starts the count again
+            Assert.False(warmth.Record("b", 50));
+            Assert.True(warmth.Record("b", 49));
+            Assert.Equal(new[] { "a", "b" }, warmth.Settled.OrderBy(k => k, StringComparer.Ordinal));
+        }
+
+        [Fact]
         public void Fingerprints_ignore_order()
         {
             SyntaxTree tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("class C { }", path: "a.cs");

@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -79,13 +80,40 @@ namespace AtomicContextAnalyzers.Benchmarks
             int small = sizes[0];
             int large = sizes[sizes.Length - 1];
 
-            // Warm-up (JIT, loading): every configuration once on the smallest corpus; not measured.
-            foreach (Config c in configs)
+            // Warm-up (loading, JIT tiering) on the smallest corpus, not measured: rounds of every configuration,
+            // interleaved as the measured rounds are, until two runs in a row of each compile next to nothing in the JIT —
+            // the steady state of a long-lived compiler process (the compiler server, the IDE). One run is not
+            // enough: tiering defers call counting while new methods keep being compiled, and a configuration
+            // that brings more code of its own (ours, the peer) reaches its optimized code several runs later.
+            var warmTimer = Stopwatch.StartNew();
+            var warmth = new WarmupTracker<Config>(s.MinWarmups, s.SettledJitCount);
+            for (int w = 0; w < s.MaxWarmups && (w < s.MinWarmups || warmth.Settled.Count < configs.Length); w++)
             {
-                RunResult warm = Workload.Run(corpora[small], c, AnalyzersOf(c));
-                o.WriteLine($"warm-up {c,-5} {small}x: {warm.Milliseconds,8:F0} ms");
-                CheckRun(small, c, warm);
+                if (w >= s.MinWarmups && warmTimer.Elapsed > s.WarmupBudget)
+                {
+                    o.WriteLine($"warm-up stopped by its budget ({s.WarmupBudget.TotalSeconds:F0} s); not settled: {string.Join(", ", configs.Where(c => !warmth.IsSettled(c)))}");
+                    break;
+                }
+
+                var line = new StringBuilder($"warm-up {w + 1,2} {small}x:");
+                for (int ci = 0; ci < configs.Length; ci++)
+                {
+                    Config c = configs[(ci + w) % configs.Length];
+                    if (warmth.IsSettled(c))
+                    {
+                        continue;
+                    }
+
+                    RunResult warm = Workload.Run(corpora[small], c, AnalyzersOf(c));
+                    CheckRun(small, c, warm);
+                    line.Append(CultureInfo.InvariantCulture, $" {c} {warm.Milliseconds:F0} ms ({warm.MethodsJitted} jitted);");
+                    warmth.Record(c, warm.MethodsJitted);
+                }
+
+                o.WriteLine(line.ToString());
             }
+
+            o.WriteLine($"warm-up: {warmTimer.Elapsed.TotalSeconds:F0} s; settled (two runs in a row with at most {s.SettledJitCount} methods jitted): {string.Join(", ", warmth.Settled.OrderBy(c => c))}");
 
             if (problems.Any(p => p.StartsWith("corpus", StringComparison.Ordinal)))
             {

@@ -27,6 +27,18 @@ namespace AtomicContextAnalyzers.Benchmarks
 
         public int DocumentSamples { get; set; } = 24;
 
+        /// <summary>Warm-up rounds on the smallest corpus: at least this many of every configuration.</summary>
+        public int MinWarmups { get; set; } = 3;
+
+        /// <summary>Warm-up rounds: at most this many, even if a configuration has not settled.</summary>
+        public int MaxWarmups { get; set; } = 16;
+
+        /// <summary>A configuration has settled when two of its runs in a row make the JIT compile at most this many methods each.</summary>
+        public int SettledJitCount { get; set; } = 50;
+
+        /// <summary>No warm-up round starts (past the minimum) once this much time has gone.</summary>
+        public TimeSpan WarmupBudget { get; set; } = TimeSpan.FromSeconds(90);
+
         /// <summary>Runs with execution-time logging per size (the median is reported).</summary>
         public int TelemetryRepeats { get; set; } = 3;
 
@@ -53,6 +65,7 @@ namespace AtomicContextAnalyzers.Benchmarks
             MaxRounds = 3,
             RoundBudget = TimeSpan.FromSeconds(100),
             DocumentSamples = 10,
+            WarmupBudget = TimeSpan.FromSeconds(45),
             DocumentBudget = TimeSpan.FromSeconds(40),
             MemoryScale = 1,
             TelemetryRepeats = 3,
@@ -114,6 +127,10 @@ namespace AtomicContextAnalyzers.Benchmarks
                     case "--rounds":
                         settings.MinRounds = settings.MaxRounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
                         settings.RoundBudget = TimeSpan.FromDays(1);
+                        break;
+                    case "--warmups":
+                        settings.MinWarmups = settings.MaxWarmups = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                        settings.WarmupBudget = TimeSpan.FromDays(1);
                         break;
                     case "--docs":
                         settings.DocumentSamples = int.Parse(args[++i], CultureInfo.InvariantCulture);

@@ -76,6 +76,9 @@ namespace AtomicContextAnalyzers.Benchmarks
 
         public long AllocatedBytes { get; set; }
 
+        /// <summary>Methods the JIT compiled (or recompiled at a higher tier) in the process while this run went.</summary>
+        public long MethodsJitted { get; set; }
+
         public ImmutableArray<Diagnostic> Diagnostics { get; set; } = ImmutableArray<Diagnostic>.Empty;
 
         public List<string> AnalyzerExceptions { get; } = new List<string>();
@@ -130,6 +133,7 @@ namespace AtomicContextAnalyzers.Benchmarks
             }
 
             long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
+            long jit0 = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
             long t0 = Stopwatch.GetTimestamp();
             CSharpCompilation compilation = corpus.NewCompilation(trees);
             if (config == Config.Emit)
@@ -139,6 +143,7 @@ namespace AtomicContextAnalyzers.Benchmarks
                 long t1 = Stopwatch.GetTimestamp();
                 result.Milliseconds = (t1 - t0) * 1000.0 / Stopwatch.Frequency;
                 result.AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
+                result.MethodsJitted = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false) - jit0;
                 Diagnostic[] errors = emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
                 result.CompilerErrors = errors.Length;
                 result.FirstCompilerError = errors.FirstOrDefault()?.ToString();
@@ -150,6 +155,7 @@ namespace AtomicContextAnalyzers.Benchmarks
             long t2 = Stopwatch.GetTimestamp();
             result.Milliseconds = (t2 - t0) * 1000.0 / Stopwatch.Frequency;
             result.AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
+            result.MethodsJitted = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false) - jit0;
             result.Diagnostics = diags;
             return result;
         }
