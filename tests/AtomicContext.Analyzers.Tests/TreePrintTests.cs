@@ -94,6 +94,20 @@ namespace AtomicContext.Analyzers.Tests
         }
 
         [Fact]
+        public void The_defined_symbols_are_part_of_the_environment()
+        {
+            // The same text, a directive inside a signature: which parameter type is active depends on DEBUG.
+            const string source = "class C { void f(\n#if DEBUG\n int x\n#else\n long x\n#endif\n) { } }";
+            var debug = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(preprocessorSymbols: new[] { "DEBUG" }));
+            var release = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions());
+            var references = new[] { Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(typeof(object).Assembly.Location) };
+            ulong Environment(Microsoft.CodeAnalysis.SyntaxTree tree) =>
+                SharedFacts.Environment(CSharpCompilation.Create("P", new[] { tree }, references), 0, CancellationToken.None);
+            Assert.NotEqual(Environment(debug), Environment(release));
+            Assert.Equal(Environment(release), Environment(CSharpSyntaxTree.ParseText(source, new CSharpParseOptions())));
+        }
+
+        [Fact]
         public void Top_level_statements_are_bodies()
         {
             const string top = "System.Console.WriteLine(1);\nclass T { }\n";

@@ -155,7 +155,14 @@ namespace AtomicContext.Analyzers.Summaries
             foreach (var tree in compilation.SyntaxTrees)
             {
                 h = Fnv.Mix(h, Fnv.Text(tree.FilePath));
-                if (tree.Options is Microsoft.CodeAnalysis.CSharp.CSharpParseOptions parse) h = Fnv.Mix(h, (ulong)parse.LanguageVersion);
+                if (tree.Options is Microsoft.CodeAnalysis.CSharp.CSharpParseOptions parse)
+                {
+                    h = Fnv.Mix(h, (ulong)parse.LanguageVersion);
+                    h = Fnv.Mix(h, (ulong)parse.Kind);
+                    // The print reads text: which of it is active depends on the symbols defined (a directive
+                    // inside a declaration is hashed as text, whichever branch it keeps).
+                    foreach (var symbol in parse.PreprocessorSymbolNames) h = Fnv.Mix(h, Fnv.Text(symbol));
+                }
                 h = Fnv.Mix(h, TreePrint(tree, ct));
             }
             return h;
