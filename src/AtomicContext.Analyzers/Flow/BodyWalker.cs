@@ -743,9 +743,10 @@ namespace AtomicContext.Analyzers.Flow
             }
         }
 
-        private bool IsTrylock(IMethodSymbol method, out bool whenReturns)
+        private bool IsTrylock(IMethodSymbol method, out bool whenReturns) => IsTrylock(_facts.Get(method), out whenReturns);
+
+        private static bool IsTrylock(MemberFacts f, out bool whenReturns)
         {
-            var f = _facts.Get(method);
             whenReturns = f.Has(Fact.EntersWhenTrue);
             return f.EntersConditionally && !f.Enters;
         }
@@ -757,22 +758,24 @@ namespace AtomicContext.Analyzers.Flow
             var v = Visit(invocation.Instance, s);
             v = VisitArguments(invocation.Arguments, v);
             var target = invocation.TargetMethod;
-            if (IsTrylock(target, out bool whenReturns))
+            // Looked up once for the three questions below (the facts of a method are those of its normal form).
+            var targetFacts = _facts.Get(target);
+            if (IsTrylock(targetFacts, out bool whenReturns))
             {
                 // The region is entered where the result is tested; a result kept in a tested local is
                 // handled at that test; a result nobody tests may have entered it.
                 bool deferred = IsAssignedToTrylockLocal(invocation);
-                v = Call(target, target, invocation.Syntax, CallKind.Invocation, invocation.Arguments, v, applyEffect: false);
+                v = Call(target, target, targetFacts, invocation.Syntax, CallKind.Invocation, invocation.Arguments, v, applyEffect: false);
                 return deferred ? v : v.Join(v.Enter(OpenerFor(invocation)));
             }
-            if (target.MethodKind == MethodKind.DelegateInvoke && !_facts.Get(target).MightSleep
+            if (target.MethodKind == MethodKind.DelegateInvoke && !targetFacts.MightSleep
                 && invocation.Instance is ILocalReferenceOperation delegateLocal
                 && Scan().DelegateLocals.TryGetValue(delegateLocal.Local, out var resolved))
             {
                 // A local holding one lambda or method group: the call runs that body.
                 return Call(delegateLocal.Local, resolved, invocation.Syntax, CallKind.Invocation, invocation.Arguments, v);
             }
-            return Call(target, target, invocation.Syntax, CallKind.Invocation, invocation.Arguments, v);
+            return Call(target, target, targetFacts, invocation.Syntax, CallKind.Invocation, invocation.Arguments, v);
         }
 
         private bool IsAssignedToTrylockLocal(IInvocationOperation invocation)
@@ -842,10 +845,13 @@ namespace AtomicContext.Analyzers.Flow
             return v;
         }
 
-        private FlowState Call(ISymbol target, IMethodSymbol method, SyntaxNode syntax, CallKind kind, ImmutableArray<IArgumentOperation> arguments, FlowState s, bool applyEffect = true)
+        private FlowState Call(ISymbol target, IMethodSymbol method, SyntaxNode syntax, CallKind kind, ImmutableArray<IArgumentOperation> arguments, FlowState s, bool applyEffect = true) =>
+            Call(target, method, _facts.Get(method), syntax, kind, arguments, s, applyEffect);
+
+        /// <param name="facts">The facts of <paramref name="method"/> (<see cref="FactsResolver.Get"/>), looked up already.</param>
+        private FlowState Call(ISymbol target, IMethodSymbol method, MemberFacts facts, SyntaxNode syntax, CallKind kind, ImmutableArray<IArgumentOperation> arguments, FlowState s, bool applyEffect = true)
         {
             var normalized = (IMethodSymbol)FactsResolver.Normalize(method);
-            var facts = _facts.Get(normalized);
             var args = ImmutableArray<ArgValue>.Empty;
             if (!arguments.IsDefaultOrEmpty && facts.IntegralParameter)
                 args = ClassifyArguments(arguments, normalized.Parameters.Length);
