@@ -54,15 +54,15 @@ namespace AtomicContextAnalyzers.Benchmarks
         public TimeSpan? TotalBudget { get; set; }
 
         /// <summary>
-        /// Under five minutes on the 2-core machine: the two ends of the scaling (1x and 8x), at least two
+        /// Under five minutes on the 2-core machine: the two ends of the scaling (1x and 8x), three or four
         /// interleaved rounds, the IDE sample and the memory probes cut to fit.
         /// </summary>
         public static Settings ForQuick() => new Settings
         {
             Quick = true,
             Sizes = new[] { 1, 8 },
-            MinRounds = 2,
-            MaxRounds = 3,
+            MinRounds = 3,
+            MaxRounds = 4,
             RoundBudget = TimeSpan.FromSeconds(100),
             DocumentSamples = 10,
             WarmupBudget = TimeSpan.FromSeconds(45),
