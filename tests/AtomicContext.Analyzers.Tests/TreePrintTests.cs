@@ -108,6 +108,18 @@ namespace AtomicContext.Analyzers.Tests
         }
 
         [Fact]
+        public void Code_mid_edit_gives_a_print_and_no_exception()
+        {
+            // Every prefix of the source (unclosed bodies, half a signature, a dangling directive), and the
+            // source with one character dropped at every position: parsed with errors, printed all the same.
+            for (int n = 0; n <= Source.Length; n++)
+            {
+                Print(Source.Substring(0, n));
+                if (n < Source.Length) Print(Source.Remove(n, 1));
+            }
+        }
+
+        [Fact]
         public void Top_level_statements_are_bodies()
         {
             const string top = "System.Console.WriteLine(1);\nclass T { }\n";
