@@ -213,6 +213,36 @@ namespace AtomicContext.Analyzers.Tests
         }
 
         [Fact]
+        public async Task A_delegate_local_written_again_after_the_call_is_not_taken_for_its_first_lambda()
+        {
+            // The local is told from its declarator without a second pass over the body only when the body's text
+            // names it nowhere else: a later write (here, after the call) or a mention in a comment sends it through
+            // the full scan, which gives the same answer as before.
+            await Analyze("""
+                using System;
+                using K;
+                using static K.Sched;
+                class Del2
+                {
+                    static void f(spinlock_t l)
+                    {
+                        Action rewritten = () => msleep(1);
+                        Action noted = () => msleep(2); // noted sleeps
+                        Action invoked = () => msleep(3);
+                        spin_lock(l);
+                        rewritten();
+                        {|#0:noted()|};
+                        {|#1:invoked.Invoke()|};
+                        spin_unlock(l);
+                        rewritten = () => udelay(1);
+                    }
+                }
+                """,
+                Sleep(0, "'spin_lock' (line 11)", "noted → msleep"),
+                Sleep(1, "'spin_lock' (line 11)", "invoked → msleep"));
+        }
+
+        [Fact]
         public async Task The_override_rule_is_off_unless_configured()
         {
             var compilation = Compiler.Create(new[] { """

@@ -75,6 +75,37 @@ namespace AtomicContext.Analyzers.Facts
 
         private static Dictionary<TextSpanKey, BodyTokens> Index(SyntaxTree tree) => ByTree.GetValue(tree, Build);
 
+        /// <summary>
+        /// The tokens of the member body that holds <paramref name="node"/>, if its tree's index is made already
+        /// (nothing is read or indexed here); null otherwise.
+        /// </summary>
+        public static BodyTokens? OfIndexedMember(SyntaxNode node)
+        {
+            if (!ByTree.TryGetValue(node.SyntaxTree, out var index)) return null;
+            for (var n = node; n != null; n = n.Parent)
+            {
+                if (n is MemberDeclarationSyntax || n is AccessorDeclarationSyntax || n is ArrowExpressionClauseSyntax)
+                {
+                    if (index.TryGetValue(new TextSpanKey(n), out var found)) return found;
+                    if (n is MemberDeclarationSyntax) return null;
+                }
+            }
+            return null;
+        }
+
+        /// <summary>How many times the block's text spells <paramref name="word"/> as a word (never fewer than its identifier tokens), counted up to <paramref name="atMost"/> + 1.</summary>
+        public int CountWord(string word, int atMost)
+        {
+            int id = Array.IndexOf(Identifiers, word);
+            if (id < 0) return 0;
+            int n = 0;
+            foreach (int w in Words)
+            {
+                if (w == id && ++n > atMost) break;
+            }
+            return n;
+        }
+
         private static Dictionary<TextSpanKey, BodyTokens> Build(SyntaxTree tree)
         {
             var index = new Dictionary<TextSpanKey, BodyTokens>(Math.Max(tree.Length / 128, 4));

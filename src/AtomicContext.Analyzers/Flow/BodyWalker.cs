@@ -51,6 +51,8 @@ namespace AtomicContext.Analyzers.Flow
         // Locals declared with an initializer that is not a constant: never "written once from a constant", so an
         // argument that reads one is classified without the local scan (most locals passed to a callee are these).
         private readonly HashSet<ILocalSymbol> _notConstantLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        // Delegate locals declared with a lambda or method group, as the walk meets their declarators (made on first use).
+        private Dictionary<ILocalSymbol, IMethodSymbol>? _declaredDelegates;
         private Dictionary<SyntaxNode, Opener>? _openers;
         private bool _labelsChanged;
         private bool _sawGoto;
@@ -86,6 +88,7 @@ namespace AtomicContext.Analyzers.Flow
             _root = null!;
             _scan = null;
             _notConstantLocals.Clear();
+            _declaredDelegates?.Clear();
             _labelsChanged = _sawGoto = _hasRegionCalls = false;
             _allRegionCallsConditional = true;
             bool small = _calls.Capacity <= LargestKeptCapacity && _exits.Count <= LargestKeptCapacity;
@@ -391,7 +394,13 @@ namespace AtomicContext.Analyzers.Flow
                         if (declarator.Initializer != null)
                         {
                             v = Visit(declarator.Initializer.Value, v);
-                            if (_scan is null && ConstantOf(Unwrap(declarator.Initializer.Value)) is null) _notConstantLocals.Add(declarator.Symbol);
+                            if (_scan is null && ConstantOf(Unwrap(declarator.Initializer.Value)) is null)
+                            {
+                                _notConstantLocals.Add(declarator.Symbol);
+                                if (declarator.Symbol.Type?.TypeKind == TypeKind.Delegate && Unwrap(declarator.Initializer.Value) is IDelegateCreationOperation creation
+                                    && DelegateTarget(creation) is { } made)
+                                    (_declaredDelegates ??= new Dictionary<ILocalSymbol, IMethodSymbol>(SymbolEqualityComparer.Default))[declarator.Symbol] = made;
+                            }
                         }
                         return v.Forget(declarator.Symbol);
                     }
@@ -722,16 +731,9 @@ namespace AtomicContext.Analyzers.Flow
                         ConstantLocals[pair.Key] = constant;
                     else if (value is IInvocationOperation inv && walker.IsTrylock(inv.TargetMethod, out _))
                         TrylockLocals[pair.Key] = inv;
-                    else if (value is IDelegateCreationOperation creation && pair.Key.Type.TypeKind == TypeKind.Delegate)
-                    {
-                        IMethodSymbol? m = creation.Target switch
-                        {
-                            IAnonymousFunctionOperation lambda => lambda.Symbol,
-                            IMethodReferenceOperation reference => reference.Method,
-                            _ => null,
-                        };
-                        if (m != null) DelegateLocals[pair.Key] = m;
-                    }
+                    else if (value is IDelegateCreationOperation creation && pair.Key.Type.TypeKind == TypeKind.Delegate
+                        && DelegateTarget(creation) is { } m)
+                        DelegateLocals[pair.Key] = m;
                 }
                 if (regionCalls)
                 {
@@ -770,13 +772,34 @@ namespace AtomicContext.Analyzers.Flow
             }
             if (target.MethodKind == MethodKind.DelegateInvoke && !targetFacts.MightSleep
                 && invocation.Instance is ILocalReferenceOperation delegateLocal
-                && Scan().DelegateLocals.TryGetValue(delegateLocal.Local, out var resolved))
+                && DelegateHeldBy(delegateLocal.Local) is { } resolved)
             {
                 // A local holding one lambda or method group: the call runs that body.
                 return Call(delegateLocal.Local, resolved, invocation.Syntax, CallKind.Invocation, invocation.Arguments, v);
             }
             return Call(target, target, targetFacts, invocation.Syntax, CallKind.Invocation, invocation.Arguments, v);
         }
+
+        /// <summary>
+        /// The lambda or method a delegate local holds when it is written once, where it is declared (what the local
+        /// scan finds). Told without the scan when the member's text spells the local's name only twice — in its
+        /// declarator, seen by this walk with the delegate made there, and in this call — since no other write can
+        /// be written without naming it.
+        /// </summary>
+        private IMethodSymbol? DelegateHeldBy(ILocalSymbol local)
+        {
+            if (_scan is null && _declaredDelegates != null && _declaredDelegates.TryGetValue(local, out var declared)
+                && BodyTokens.OfIndexedMember(_root.Syntax) is { } tokens && tokens.CountWord(local.Name, atMost: 2) == 2)
+                return declared;
+            return Scan().DelegateLocals.TryGetValue(local, out var resolved) ? resolved : null;
+        }
+
+        private static IMethodSymbol? DelegateTarget(IDelegateCreationOperation creation) => creation.Target switch
+        {
+            IAnonymousFunctionOperation lambda => lambda.Symbol,
+            IMethodReferenceOperation reference => reference.Method,
+            _ => null,
+        };
 
         private bool IsAssignedToTrylockLocal(IInvocationOperation invocation)
         {
