@@ -216,8 +216,8 @@ namespace AtomicContext.Analyzers.Tests
         public async Task A_delegate_local_written_again_after_the_call_is_not_taken_for_its_first_lambda()
         {
             // The local is told from its declarator without a second pass over the body only when the body's text
-            // names it nowhere else: a later write (here, after the call) or a mention in a comment sends it through
-            // the full scan, which gives the same answer as before.
+            // names it nowhere else (`invoked`, first, before anything made the scan); a later write (here, after the
+            // call) or a mention in a comment sends it through the full scan, which gives the same answer as before.
             await Analyze("""
                 using System;
                 using K;
@@ -230,9 +230,9 @@ namespace AtomicContext.Analyzers.Tests
                         Action noted = () => msleep(2); // noted sleeps
                         Action invoked = () => msleep(3);
                         spin_lock(l);
+                        {|#1:invoked.Invoke()|};
                         rewritten();
                         {|#0:noted()|};
-                        {|#1:invoked.Invoke()|};
                         spin_unlock(l);
                         rewritten = () => udelay(1);
                     }
