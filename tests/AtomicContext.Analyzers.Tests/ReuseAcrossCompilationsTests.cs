@@ -72,6 +72,21 @@ namespace AtomicContext.Analyzers.Tests
         }
 
         [Fact]
+        public async Task A_comment_edited_between_members_of_another_file_keeps_every_other_files_facts()
+        {
+            var first = Compiler.Create(new[] { Caller, Middle, Leaf });
+            await AnalyzeCaller(first);
+            var leafTree = first.SyntaxTrees.ElementAt(2);
+            // A doc comment and a blank line before the class: trivia between members, not part of any declaration's
+            // tokens, so the environment print stays and only the edited tree's bodies (a, b) are walked again.
+            var edited = first.ReplaceSyntaxTree(leafTree, leafTree.WithChangedText(
+                Microsoft.CodeAnalysis.Text.SourceText.From("/// <summary>Leaves.</summary>\n\n" + Leaf)));
+            var (messages, walked) = await AnalyzeCaller(edited);
+            Assert.Empty(messages);
+            Assert.True(walked <= 2, $"f and step are reused, only a and b (in the edited tree) are walked: {walked}");
+        }
+
+        [Fact]
         public async Task An_edit_to_a_declaration_anywhere_invalidates_every_kept_body()
         {
             var annotations = "static class Extra { public static void helper() { } }";

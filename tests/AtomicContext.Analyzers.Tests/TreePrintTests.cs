@@ -93,6 +93,13 @@ namespace AtomicContext.Analyzers.Tests
             Assert.NotEqual(Print(Source), Print(withMember));
         }
 
+        [Theory]
+        [InlineData("class T { void f() { } }", "/// <summary>T</summary>\nclass T { void f() { } }")]   // trivia where there was none
+        [InlineData("class T { int x;}", "class T { int x; // x\n}")]                                   // trailing trivia where there was none
+        [InlineData("using System;class T { }", "using System;\n\nclass T { }")]
+        public void Trivia_added_where_there_was_none_keeps_the_print(string before, string after) =>
+            Assert.Equal(Print(before), Print(after));
+
         [Fact]
         public void The_defined_symbols_are_part_of_the_environment()
         {

@@ -248,7 +248,8 @@ namespace AtomicContext.Analyzers.Summaries
                 cuts.Add(new Cut(full.Start, full.End, BodyMark + (ulong)node.RawKind));
                 return;
             }
-            if (span.Start > full.Start) cuts.Add(new Cut(full.Start, span.Start, TriviaMark));
+            // Marked whether empty or not: trivia added where there was none (a first doc comment) keeps the print.
+            cuts.Add(new Cut(full.Start, span.Start, TriviaMark));
             switch (node)
             {
                 case BaseNamespaceDeclarationSyntax _:
@@ -272,7 +273,7 @@ namespace AtomicContext.Analyzers.Summaries
                     else if (property is IndexerDeclarationSyntax i) Body(i.ExpressionBody, cuts);
                     break;
             }
-            if (full.End > span.End) cuts.Add(new Cut(span.End, full.End, TriviaMark));
+            cuts.Add(new Cut(span.End, full.End, TriviaMark));
         }
 
         private static void Body(SyntaxNode? body, List<Cut> cuts)
