@@ -62,6 +62,59 @@ namespace AtomicContext.Analyzers.Tests
             Assert.Empty(run.Exceptions);
         }
 
+        private const string EditedSample = """
+            using System;
+            using K;
+            using static K.Sched;
+            /// <summary>A bit of everything the walk handles, to be cut anywhere.</summary>
+            class Sweep
+            {
+                static readonly spinlock_t l = new spinlock_t();
+                static int counter;
+                [AtomicContext.NoMigrate] static void pinned() { udelay(1); }
+                static void f(bool cond, int n)
+                {
+                    Func<int, int> twice = x => x * 2;
+                    Action nap = () => msleep(1);
+                    bool ok = spin_trylock(l);
+                    if (ok) { counter += twice(n); spin_unlock(l); }
+                    spin_lock(l);
+                    try
+                    {
+                        for (int i = 0; i < n; i++) { if (cond) break; counter++; }
+                        nap();
+                        var p = kmalloc(16, Gfp.GFP_ATOMIC);
+                    }
+                    finally { spin_unlock(l); }
+                    preempt_disable();
+                    irq_stat[smp_processor_id()]++;
+                    preempt_enable();
+                    switch (n) { case 1: goto case 2; case 2: pinned(); break; default: return; }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task The_analyzer_never_fails_on_a_body_cut_or_broken_anywhere()
+        {
+            // Code mid-edit, systematically: the sample cut after every 7th character, and with every 7th character
+            // dropped (unclosed blocks, half a call, a lambda without its body, a directive-free but broken tree).
+            var whole = await Compiler.AnalyzeAll(Compiler.Create(new[] { EditedSample }));
+            Assert.Empty(whole.Exceptions);
+            Assert.Contains(whole.Diagnostics, d => d.Id == "ACA0001" && d.GetMessage().EndsWith("nap → msleep", System.StringComparison.Ordinal));
+            var failures = new System.Collections.Generic.List<string>();
+            for (int n = 0; n < EditedSample.Length; n += 7)
+            {
+                foreach (var source in new[] { EditedSample.Substring(0, n), EditedSample.Remove(n, 1) })
+                {
+                    var run = await Compiler.AnalyzeAll(Compiler.Create(new[] { source }));
+                    if (run.Exceptions.Count > 0) failures.Add($"at {n}: {run.Exceptions[0]}");
+                    if (run.Diagnostics.Any(d => d.Id == "ACA0999")) failures.Add($"at {n}: ACA0999 {run.Diagnostics.First(d => d.Id == "ACA0999").GetMessage()}");
+                }
+            }
+            Assert.Empty(failures);
+        }
+
         [Fact]
         public async Task Missing_references_and_error_types_degrade_quietly()
         {
