@@ -175,7 +175,7 @@ namespace AtomicContext.Analyzers.Summaries
         /// and disabled text between them). What is hashed is the text itself, so equal prints mean equal active
         /// tokens outside bodies; trivia inside a declaration (a comment between two parameters) is hashed too,
         /// which can only cost reuse. An edit inside a body, or to a doc comment or blank line between members,
-        /// leaves the print as it was. Read from the text, not the tokens: ~10× cheaper at every size.
+        /// leaves the print as it was. Read from the text, not the tokens: ~3× cheaper (perf at 1x, 16 → 5 ms).
         /// </summary>
         public static ulong TreePrint(SyntaxTree tree, CancellationToken ct)
         {
@@ -189,7 +189,9 @@ namespace AtomicContext.Analyzers.Summaries
             int at = 0;
             foreach (var cut in cuts)
             {
-                if (cut.Start < at) continue; // nested in one already made (cannot happen: cuts are disjoint)
+                // Cuts come in source order; one that does not (a parser's recovery in broken code) is not made:
+                // its text was hashed already, which can only cost reuse.
+                if (cut.Start < at) continue;
                 h = HashText(h, text, at, cut.Start, buffer);
                 h = Fnv.Mix(h, cut.Mark);
                 at = cut.End;
@@ -290,7 +292,7 @@ namespace AtomicContext.Analyzers.Summaries
             {
                 int n = Math.Min(buffer.Length, end - start);
                 text.CopyTo(start, buffer, 0, n);
-                for (int i = 0; i < n; i++) h = (h ^ buffer[i]) * 1099511628211UL;
+                for (int i = 0; i < n; i++) h = Fnv.Char(h, buffer[i]);
                 start += n;
             }
             return h;
@@ -315,13 +317,12 @@ namespace AtomicContext.Analyzers.Summaries
             {
                 ulong h = Offset;
                 if (text is null) return h;
-                foreach (char c in text)
-                {
-                    h ^= c;
-                    h *= Prime;
-                }
+                foreach (char c in text) h = Char(h, c);
                 return Mix(h, (ulong)text.Length);
             }
+
+            /// <summary>One character's step (the text's length is not mixed: for runs of a longer text).</summary>
+            public static ulong Char(ulong h, char c) => (h ^ c) * Prime;
         }
     }
 }
