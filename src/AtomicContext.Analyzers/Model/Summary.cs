@@ -17,11 +17,12 @@ namespace AtomicContext.Analyzers.Model
     /// <summary>Where a summary's sleep comes from: a call site in the body and how its callee sleeps.</summary>
     public sealed class Witness
     {
-        public Witness(CallSite site, SleepSource source, int calleeParameter)
+        public Witness(CallSite site, SleepSource source, int calleeParameter, object? callee = null)
         {
             Site = site;
             Source = source;
             CalleeParameter = calleeParameter;
+            Callee = callee;
         }
 
         public CallSite Site { get; }
@@ -29,6 +30,9 @@ namespace AtomicContext.Analyzers.Model
 
         /// <summary>For <see cref="SleepSource.BodyCondition"/>: the callee's parameter whose condition holds.</summary>
         public int CalleeParameter { get; }
+
+        /// <summary>The store's record of the site's callee, where the solve knew it: a chain follows it without a lookup by key.</summary>
+        internal object? Callee { get; }
     }
 
     /// <summary>A condition under which a method sleeps: its parameter has a bit of the mask set (or is not constant).</summary>

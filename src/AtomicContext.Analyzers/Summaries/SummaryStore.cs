@@ -806,7 +806,7 @@ namespace AtomicContext.Analyzers.Summaries
             {
                 scratch.Clear();
                 SolvedContributions(s, scratch);
-                into.Add(s.Site, s.Rel, scratch);
+                into.Add(s.Site, s.Callee, s.Rel, scratch);
             }
             return into.Result();
         }
@@ -819,7 +819,7 @@ namespace AtomicContext.Analyzers.Summaries
             private Dictionary<int, SleepCondition>? _conditions;
             private bool _started;
 
-            public void Add(CallSite site, int rel, List<Contribution> contributions)
+            public void Add(CallSite site, Entry? callee, int rel, List<Contribution> contributions)
             {
                 if (!_started)
                 {
@@ -834,19 +834,19 @@ namespace AtomicContext.Analyzers.Summaries
                         _conditions ??= new Dictionary<int, SleepCondition>();
                         if (_conditions.TryGetValue(c.OwnerParameter, out var old))
                         {
-                            var keep = depth > old.RelativeDepth ? new Witness(site, c.Source, c.CalleeParameter) : old.Witness;
+                            var keep = depth > old.RelativeDepth ? new Witness(site, c.Source, c.CalleeParameter, callee) : old.Witness;
                             _conditions[c.OwnerParameter] = new SleepCondition(old.Mask | c.Mask, depth > old.RelativeDepth ? depth : old.RelativeDepth, keep);
                         }
                         else
                         {
-                            _conditions[c.OwnerParameter] = new SleepCondition(c.Mask, depth, new Witness(site, c.Source, c.CalleeParameter));
+                            _conditions[c.OwnerParameter] = new SleepCondition(c.Mask, depth, new Witness(site, c.Source, c.CalleeParameter, callee));
                         }
                         continue;
                     }
                     if (depth > _best)
                     {
                         _best = depth;
-                        _witness = new Witness(site, c.Source, c.CalleeParameter);
+                        _witness = new Witness(site, c.Source, c.CalleeParameter, callee);
                     }
                 }
             }
@@ -860,9 +860,10 @@ namespace AtomicContext.Analyzers.Summaries
         /// </summary>
         private sealed class PreparedSite
         {
-            public PreparedSite(CallSite site, int rel, bool inRegion, int member, List<Contribution>? outside)
+            public PreparedSite(CallSite site, Entry? callee, int rel, bool inRegion, int member, List<Contribution>? outside)
             {
                 Site = site;
+                Callee = callee;
                 Rel = rel;
                 InRegion = inRegion;
                 Member = member;
@@ -870,6 +871,7 @@ namespace AtomicContext.Analyzers.Summaries
             }
 
             public CallSite Site { get; }
+            public Entry? Callee { get; }
             public int Rel { get; }
             public bool InRegion { get; }
 
@@ -903,12 +905,12 @@ namespace AtomicContext.Analyzers.Summaries
                     var s = body.Sites[k];
                     if (s.Callee != null && s.Callee.Slot >= 0)
                     {
-                        sites[k] = new PreparedSite(s.Site, s.Rel, s.InRegion, s.Callee.Slot, null);
+                        sites[k] = new PreparedSite(s.Site, s.Callee, s.Rel, s.InRegion, s.Callee.Slot, null);
                         continue;
                     }
                     scratch.Clear();
                     SolvedContributions(s, scratch);
-                    sites[k] = new PreparedSite(s.Site, s.Rel, s.InRegion, -1, scratch.Count == 0 ? NoContributions : new List<Contribution>(scratch));
+                    sites[k] = new PreparedSite(s.Site, s.Callee, s.Rel, s.InRegion, -1, scratch.Count == 0 ? NoContributions : new List<Contribution>(scratch));
                 }
                 prepared[i] = sites;
                 foreach (var callee in body.Callees)
@@ -931,9 +933,12 @@ namespace AtomicContext.Analyzers.Summaries
         }
 
         /// <summary>
-        /// The fixpoint of a cyclic component: a worklist in which a member is evaluated again only when a callee of
-        /// it in the component changed (summaries only grow in a finite lattice, so this ends; the bound is a guard).
-        /// The members' sites are prepared once: an evaluation then only reads the component's current summaries.
+        /// The fixpoint of a cyclic component, by sweeps in callee-first order (<see cref="CalleesFirst"/>): a
+        /// member is evaluated again only when a callee of it in the component changed, and within a sweep a
+        /// change reaches the callers after it at once (summaries only grow in a finite lattice, so this ends;
+        /// the bound is a guard). The fixpoint does not depend on the order: a member's summary is what its last
+        /// evaluation made from its callees' final summaries. The members' sites are prepared once: an
+        /// evaluation then only reads the component's current summaries.
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(AggressiveOptimization)]
         private static Summary[] SolveCyclic(PreparedSite[][] prepared, List<int>?[] callers, List<Contribution> scratch, CancellationToken ct)
@@ -941,43 +946,79 @@ namespace AtomicContext.Analyzers.Summaries
             int count = prepared.Length;
             var current = new Summary[count];
             for (int i = 0; i < count; i++) current[i] = Summary.Nothing;
-            var queue = new Queue<int>(count);
-            var queued = new bool[count];
-            for (int i = 0; i < count; i++)
-            {
-                queue.Enqueue(i);
-                queued[i] = true;
-            }
+            var order = CalleesFirst(prepared);
+            var dirty = new bool[count];
+            for (int i = 0; i < count; i++) dirty[i] = true;
             long budget = (long)count * MaxSccIterations;
-            while (queue.Count > 0 && budget-- > 0)
+            bool again = true;
+            while (again && budget > 0)
             {
-                ct.ThrowIfCancellationRequested();
-                int n = queue.Dequeue();
-                queued[n] = false;
-                var into = new Accumulator();
-                foreach (var p in prepared[n])
+                again = false;
+                foreach (int n in order)
                 {
-                    if (p.Member < 0)
+                    if (!dirty[n]) continue;
+                    if (budget-- <= 0) break;
+                    ct.ThrowIfCancellationRequested();
+                    dirty[n] = false;
+                    var into = new Accumulator();
+                    foreach (var p in prepared[n])
                     {
-                        into.Add(p.Site, p.Rel, p.Outside!);
-                        continue;
+                        if (p.Member < 0)
+                        {
+                            into.Add(p.Site, p.Callee, p.Rel, p.Outside!);
+                            continue;
+                        }
+                        scratch.Clear();
+                        SummaryContributions(p.Site, current[p.Member], p.InRegion, scratch);
+                        into.Add(p.Site, p.Callee, p.Rel, scratch);
                     }
-                    scratch.Clear();
-                    SummaryContributions(p.Site, current[p.Member], p.InRegion, scratch);
-                    into.Add(p.Site, p.Rel, scratch);
-                }
-                var next = into.Result();
-                if (next.SameLattice(current[n])) continue;
-                current[n] = next;
-                if (callers[n] is null) continue;
-                foreach (int caller in callers[n]!)
-                {
-                    if (queued[caller]) continue;
-                    queued[caller] = true;
-                    queue.Enqueue(caller);
+                    var next = into.Result();
+                    if (next.SameLattice(current[n])) continue;
+                    current[n] = next;
+                    if (callers[n] is null) continue;
+                    foreach (int caller in callers[n]!)
+                    {
+                        dirty[caller] = true;
+                        again = true;
+                    }
                 }
             }
             return current;
+        }
+
+        /// <summary>
+        /// The members of a component in the post-order of a depth-first search along its calls, started from each
+        /// member in source order: apart from the calls that close a cycle, a member comes after its callees.
+        /// </summary>
+        private static int[] CalleesFirst(PreparedSite[][] prepared)
+        {
+            int count = prepared.Length;
+            var order = new int[count];
+            int done = 0;
+            var visited = new bool[count];
+            var stack = new Stack<(int Member, int Next)>();
+            for (int start = 0; start < count; start++)
+            {
+                if (visited[start]) continue;
+                visited[start] = true;
+                stack.Push((start, 0));
+                while (stack.Count > 0)
+                {
+                    var (n, next) = stack.Pop();
+                    var sites = prepared[n];
+                    while (next < sites.Length && (sites[next].Member < 0 || visited[sites[next].Member])) next++;
+                    if (next == sites.Length)
+                    {
+                        order[done++] = n;
+                        continue;
+                    }
+                    int callee = sites[next].Member;
+                    stack.Push((n, next + 1));
+                    visited[callee] = true;
+                    stack.Push((callee, 0));
+                }
+            }
+            return order;
         }
 
         /// <summary>
@@ -1082,7 +1123,7 @@ namespace AtomicContext.Analyzers.Summaries
                     if (depth > best)
                     {
                         best = depth;
-                        witness = new Witness(p.Site, c.Source, c.CalleeParameter);
+                        witness = new Witness(p.Site, c.Source, c.CalleeParameter, p.Callee);
                     }
                 }
             }
@@ -1111,14 +1152,19 @@ namespace AtomicContext.Analyzers.Summaries
             var source = contribution.Source;
             int parameter = contribution.CalleeParameter;
             var current = site;
+            // After the first hop each witness knows its callee's entry: a 10,000-hop chain hashes no key.
+            Entry? next = null;
             while (source != SleepSource.Terminal && current.Callee != null && hops.Count < maxHops)
             {
-                if (!_entries.TryGetValue(current.Callee, out var entry) || Volatile.Read(ref entry.Summary) is not { } summary) break;
+                var entry = next;
+                if (entry is null && !_entries.TryGetValue(current.Callee, out entry)) break;
+                if (Volatile.Read(ref entry.Summary) is not { } summary) break;
                 Witness? w = source == SleepSource.Body ? summary.Witness
                     : summary.Conditions != null && summary.Conditions.TryGetValue(parameter, out var condition) ? condition.Witness : null;
                 if (w is null || !visited.Add(w.Site)) break;
                 hops.Add(new Hop(w.Site));
                 current = w.Site;
+                next = w.Callee as Entry;
                 source = w.Source;
                 parameter = w.CalleeParameter;
             }
