@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -32,14 +31,10 @@ namespace AtomicContext.Analyzers.Summaries
     {
         private sealed class TreeCache
         {
-            public TreeCache(ulong environment, int capacity)
-            {
-                Environment = environment;
-                Bodies = new ConcurrentDictionary<string, BodyFacts>(SummaryStore.LockStripes, capacity, StringComparer.Ordinal);
-            }
+            public TreeCache(ulong environment) => Environment = environment;
 
             public ulong Environment { get; }
-            public ConcurrentDictionary<string, BodyFacts> Bodies { get; }
+            public PushMap<BodyFacts> Bodies { get; } = new PushMap<BodyFacts>();
         }
 
         private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<TreeCache?>> Caches = new ConditionalWeakTable<SyntaxTree, StrongBox<TreeCache?>>();
@@ -56,7 +51,7 @@ namespace AtomicContext.Analyzers.Summaries
             public KeyIndex(ulong environment) => Environment = environment;
 
             public ulong Environment { get; }
-            public ConcurrentDictionary<string, string> Paths { get; } = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+            public PushMap<string> Paths { get; } = new PushMap<string>();
         }
 
         private const int IndexesKept = 4;
@@ -119,14 +114,13 @@ namespace AtomicContext.Analyzers.Summaries
             var cache = Volatile.Read(ref box.Value);
             if (cache is null || cache.Environment != environment)
             {
-                // Sized for the tree's bodies (one per ~128 characters), so it does not grow node by node.
-                var fresh = new TreeCache(environment, Math.Max(tree.Length / 128, 7));
+                var fresh = new TreeCache(environment);
                 var seen = Interlocked.CompareExchange(ref box.Value, fresh, cache);
                 cache = ReferenceEquals(seen, cache) ? fresh : seen;
                 if (cache is null || cache.Environment != environment) return;
             }
-            cache.Bodies[key] = facts;
-            IndexFor(environment, create: true)!.Paths[key] = tree.FilePath;
+            cache.Bodies.Set(key, facts);
+            IndexFor(environment, create: true)!.Paths.Set(key, tree.FilePath);
         }
 
         /// <summary>The environment print of a compilation: every tree's declarations, the references, the options, the facts files.</summary>
