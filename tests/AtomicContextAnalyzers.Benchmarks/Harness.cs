@@ -256,6 +256,15 @@ namespace AtomicContextAnalyzers.Benchmarks
             o.WriteLine();
             o.WriteLine("Spread (min–max ms over rounds): " + string.Join("; ", sizes.Select(size => $"{size}x " + string.Join(", ", configs.Select(c => $"{c} {Min(size, c):F0}–{MaxOf(size, c):F0}")))));
 
+            // Every collection counts gen 0 (a gen 1 or 2 collection collects gen 0 too).
+            o.WriteLine();
+            o.WriteLine("GC while a run went (median pause ms / median collections; the pause is inside the run's time): " + string.Join("; ", sizes.Select(size => $"{size}x " + string.Join(", ", configs.Select(c => $"{c} {Of(size, c, r => r.GcPauseMilliseconds):F0} / {Of(size, c, r => r.Collections):F0}")))));
+
+            if (configs.Contains(Config.Ours) && configs.Contains(Config.Floor))
+            {
+                o.WriteLine("Ours ÷ floor with each run's GC pauses taken out (paired median; not the target measure, which keeps them): " + string.Join(", ", sizes.Select(size => $"{size}x {RatioWithoutGc(size, Config.Ours, Config.Floor):F2}")));
+            }
+
             double corpusRatio = (double)corpora[large].Corpus.TotalLines / corpora[small].Corpus.TotalLines;
             double scaling = Median(large, Config.Ours) / Median(small, Config.Ours);
             o.WriteLine();
@@ -539,6 +548,8 @@ namespace AtomicContextAnalyzers.Benchmarks
 
         private double Median(int size, Config c) => runs.TryGetValue((size, c), out List<RunResult>? l) && l.Count > 0 ? Percentile(l.Select(r => r.Milliseconds).ToList(), 0.5) : double.NaN;
 
+        private double Of(int size, Config c, Func<RunResult, double> measure) => runs.TryGetValue((size, c), out List<RunResult>? l) && l.Count > 0 ? Percentile(l.Select(measure).ToList(), 0.5) : double.NaN;
+
         private double Min(int size, Config c) => runs.TryGetValue((size, c), out List<RunResult>? l) && l.Count > 0 ? l.Min(r => r.Milliseconds) : double.NaN;
 
         private double MaxOf(int size, Config c) => runs.TryGetValue((size, c), out List<RunResult>? l) && l.Count > 0 ? l.Max(r => r.Milliseconds) : double.NaN;
@@ -555,6 +566,18 @@ namespace AtomicContextAnalyzers.Benchmarks
 
             int n = Math.Min(la.Count, lb.Count);
             return n == 0 ? double.NaN : Percentile(Enumerable.Range(0, n).Select(i => la[i].Milliseconds / lb[i].Milliseconds).ToList(), 0.5);
+        }
+
+        /// <summary>As <see cref="Ratio"/>, each run's time less the GC pauses in it: what the analysis costs apart from when the collector happened to run.</summary>
+        private double RatioWithoutGc(int size, Config a, Config b)
+        {
+            if (!runs.TryGetValue((size, a), out List<RunResult>? la) || !runs.TryGetValue((size, b), out List<RunResult>? lb))
+            {
+                return double.NaN;
+            }
+
+            int n = Math.Min(la.Count, lb.Count);
+            return n == 0 ? double.NaN : Percentile(Enumerable.Range(0, n).Select(i => (la[i].Milliseconds - la[i].GcPauseMilliseconds) / (lb[i].Milliseconds - lb[i].GcPauseMilliseconds)).ToList(), 0.5);
         }
 
         private static double Max(double a, double b) => double.IsNaN(a) ? b : double.IsNaN(b) ? a : Math.Max(a, b);

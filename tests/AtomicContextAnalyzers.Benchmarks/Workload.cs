@@ -79,6 +79,12 @@ namespace AtomicContextAnalyzers.Benchmarks
         /// <summary>Methods the JIT compiled (or recompiled at a higher tier) in the process while this run went.</summary>
         public long MethodsJitted { get; set; }
 
+        /// <summary>Time the runtime held every thread for a GC while this run went (ms).</summary>
+        public double GcPauseMilliseconds { get; set; }
+
+        /// <summary>Garbage collections while this run went (of any generation).</summary>
+        public int Collections { get; set; }
+
         public ImmutableArray<Diagnostic> Diagnostics { get; set; } = ImmutableArray<Diagnostic>.Empty;
 
         public List<string> AnalyzerExceptions { get; } = new List<string>();
@@ -134,6 +140,8 @@ namespace AtomicContextAnalyzers.Benchmarks
 
             long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
             long jit0 = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
+            TimeSpan pause0 = GC.GetTotalPauseDuration();
+            int gc0 = GC.CollectionCount(0);
             long t0 = Stopwatch.GetTimestamp();
             CSharpCompilation compilation = corpus.NewCompilation(trees);
             if (config == Config.Emit)
@@ -144,6 +152,8 @@ namespace AtomicContextAnalyzers.Benchmarks
                 result.Milliseconds = (t1 - t0) * 1000.0 / Stopwatch.Frequency;
                 result.AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
                 result.MethodsJitted = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false) - jit0;
+                result.GcPauseMilliseconds = (GC.GetTotalPauseDuration() - pause0).TotalMilliseconds;
+                result.Collections = GC.CollectionCount(0) - gc0;
                 Diagnostic[] errors = emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
                 result.CompilerErrors = errors.Length;
                 result.FirstCompilerError = errors.FirstOrDefault()?.ToString();
@@ -156,6 +166,8 @@ namespace AtomicContextAnalyzers.Benchmarks
             result.Milliseconds = (t2 - t0) * 1000.0 / Stopwatch.Frequency;
             result.AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
             result.MethodsJitted = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false) - jit0;
+            result.GcPauseMilliseconds = (GC.GetTotalPauseDuration() - pause0).TotalMilliseconds;
+            result.Collections = GC.CollectionCount(0) - gc0;
             result.Diagnostics = diags;
             return result;
         }
