@@ -30,6 +30,20 @@ namespace AtomicContext.Analyzers.Tests
         }
 
         [Fact]
+        public void The_same_keys_written_build_after_build_without_a_read_do_not_pile_up()
+        {
+            var map = new PushMap<string>();
+            for (int build = 0; build < 50; build++)
+            {
+                for (int i = 0; i < 3000; i++) map.Set("M:C.m" + i, "build " + build);
+                Assert.True(map.Pending < 2 * PushMap<string>.MinFold, $"{map.Pending} writes pending after build {build}");
+            }
+            Assert.True(map.TryGetValue("M:C.m7", out var last));
+            Assert.Equal("build 49", last);
+            Assert.Equal(0, map.Pending);
+        }
+
+        [Fact]
         public async Task Writes_from_many_threads_while_others_read_are_all_found()
         {
             var map = new PushMap<string>();

@@ -9,6 +9,9 @@ namespace AtomicContext.Analyzers.Summaries
     /// for the next one (<see cref="SharedFacts"/>). A write is one push on a lock-free list — no hashing, no lock,
     /// where a concurrent dictionary took both for every body of every build; the first read after writes folds
     /// them into a dictionary, in the order they were written (a later write of a key wins, as an indexer set does).
+    /// Writes that nobody reads are folded too once they outnumber the keys folded before (and at least
+    /// <see cref="MinFold"/>): a process that builds the same declarations again and again writes the same keys
+    /// every time, and the list must not grow with the number of builds.
     /// </summary>
     internal sealed class PushMap<TValue>
         where TValue : class
@@ -24,11 +27,20 @@ namespace AtomicContext.Analyzers.Summaries
             public readonly string Key;
             public readonly TValue Value;
             public Node? Next;
+
+            /// <summary>How many nodes the list holds from this one on.</summary>
+            public int Count;
         }
+
+        internal const int MinFold = 4096;
 
         private Node? _pending; // newest first
         private Dictionary<string, TValue>? _folded;
+        private int _foldAt = MinFold;
         private readonly object _gate = new object();
+
+        /// <summary>Writes not folded yet.</summary>
+        internal int Pending => Volatile.Read(ref _pending)?.Count ?? 0;
 
         public void Set(string key, TValue value)
         {
@@ -37,7 +49,18 @@ namespace AtomicContext.Analyzers.Summaries
             {
                 var head = Volatile.Read(ref _pending);
                 node.Next = head;
-                if (ReferenceEquals(Interlocked.CompareExchange(ref _pending, node, head), head)) return;
+                node.Count = (head?.Count ?? 0) + 1;
+                if (ReferenceEquals(Interlocked.CompareExchange(ref _pending, node, head), head)) break;
+            }
+            // The writer that takes the list past the mark folds it, unless a fold is going on already.
+            if (node.Count < Volatile.Read(ref _foldAt) || !Monitor.TryEnter(_gate)) return;
+            try
+            {
+                FoldPending();
+            }
+            finally
+            {
+                Monitor.Exit(_gate);
             }
         }
 
@@ -45,8 +68,7 @@ namespace AtomicContext.Analyzers.Summaries
         {
             lock (_gate)
             {
-                var pending = Interlocked.Exchange(ref _pending, null);
-                if (pending != null) Fold(pending);
+                FoldPending();
                 if (_folded != null && _folded.TryGetValue(key, out var found))
                 {
                     value = found;
@@ -55,6 +77,15 @@ namespace AtomicContext.Analyzers.Summaries
             }
             value = null!;
             return false;
+        }
+
+        /// <summary>Under <see cref="_gate"/>.</summary>
+        private void FoldPending()
+        {
+            var pending = Interlocked.Exchange(ref _pending, null);
+            if (pending is null) return;
+            Fold(pending);
+            Volatile.Write(ref _foldAt, Math.Max(MinFold, _folded!.Count));
         }
 
         private void Fold(Node newestFirst)
