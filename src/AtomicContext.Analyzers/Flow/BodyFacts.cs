@@ -56,13 +56,18 @@ namespace AtomicContext.Analyzers.Flow
             CalleeHasBody = calleeHasBody;
             Facts = facts;
             _location = location;
-            _syntax = syntax;
+            _tree = syntax.SyntaxTree;
+            _span = syntax.Span;
             Kind = kind;
             Args = args;
         }
 
         private Location? _location;
-        private readonly SyntaxNode _syntax;
+
+        // The call's tree and span, not its node: facts are kept for the whole compilation (and beyond, beside
+        // the tree), and a red node would keep its body's red subtree alive with it.
+        private readonly SyntaxTree _tree;
+        private readonly Microsoft.CodeAnalysis.Text.TextSpan _span;
 
         /// <summary>The member called, as a chain names it (a property for an accessor, 'lock (Monitor.Enter)' for the lock statement).</summary>
         public string Name { get; }
@@ -77,7 +82,7 @@ namespace AtomicContext.Analyzers.Flow
         public MemberFacts Facts { get; }
 
         /// <summary>Where the call is reported (most sites never are: made on first use).</summary>
-        public Location Location => _location ?? (_location = _syntax.GetLocation());
+        public Location Location => _location ?? (_location = Location.Create(_tree, _span));
         public CallKind Kind { get; }
 
         /// <summary>Arguments by the callee's parameter ordinal (empty when the callee has no [MightSleepIf] to evaluate).</summary>
@@ -85,9 +90,7 @@ namespace AtomicContext.Analyzers.Flow
 
         public FlowState State { get; internal set; }
         /// <summary>Where the call starts (asked to order a body's calls: told once).</summary>
-        public int Position => _position >= 0 ? _position : _position = _location?.SourceSpan.Start ?? _syntax.SpanStart;
-
-        private int _position = -1;
+        public int Position => _location?.SourceSpan.Start ?? _span.Start;
     }
 
     public sealed class ExitPoint
