@@ -936,9 +936,10 @@ namespace AtomicContext.Analyzers.Summaries
         /// The fixpoint of a cyclic component, by sweeps in callee-first order (<see cref="CalleesFirst"/>): a
         /// member is evaluated again only when a callee of it in the component changed, and within a sweep a
         /// change reaches the callers after it at once (summaries only grow in a finite lattice, so this ends;
-        /// the bound is a guard). The fixpoint does not depend on the order: a member's summary is what its last
-        /// evaluation made from its callees' final summaries. The members' sites are prepared once: an
-        /// evaluation then only reads the component's current summaries.
+        /// the bound is a guard). The depths and conditions found do not depend on the order; which site a witness
+        /// names may (an evaluation that changes nothing in the lattice keeps the earlier witness), so the order
+        /// depends on the component alone — its members in source order — never on where the solve started. The
+        /// members' sites are prepared once: an evaluation then only reads the component's current summaries.
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(AggressiveOptimization)]
         private static Summary[] SolveCyclic(PreparedSite[][] prepared, List<int>?[] callers, List<Contribution> scratch, CancellationToken ct)
