@@ -546,30 +546,24 @@ namespace AtomicContextAnalyzers.Benchmarks
             list.Add(r);
         }
 
-        private double Median(int size, Config c) => runs.TryGetValue((size, c), out List<RunResult>? l) && l.Count > 0 ? Percentile(l.Select(r => r.Milliseconds).ToList(), 0.5) : double.NaN;
+        private double Median(int size, Config c) => Of(size, c, r => r.Milliseconds);
 
+        /// <summary>The median of a measure over the runs of one size and configuration.</summary>
         private double Of(int size, Config c, Func<RunResult, double> measure) => runs.TryGetValue((size, c), out List<RunResult>? l) && l.Count > 0 ? Percentile(l.Select(measure).ToList(), 0.5) : double.NaN;
 
         private double Min(int size, Config c) => runs.TryGetValue((size, c), out List<RunResult>? l) && l.Count > 0 ? l.Min(r => r.Milliseconds) : double.NaN;
 
         private double MaxOf(int size, Config c) => runs.TryGetValue((size, c), out List<RunResult>? l) && l.Count > 0 ? l.Max(r => r.Milliseconds) : double.NaN;
 
-        private double AllocMb(int size, Config c) => runs.TryGetValue((size, c), out List<RunResult>? l) && l.Count > 0 ? Percentile(l.Select(r => (double)r.AllocatedBytes).ToList(), 0.5) / 1048576.0 : double.NaN;
+        private double AllocMb(int size, Config c) => Of(size, c, r => r.AllocatedBytes) / 1048576.0;
 
         /// <summary>The median of the per-round ratios (each round's two runs were made next to each other).</summary>
-        private double Ratio(int size, Config a, Config b)
-        {
-            if (!runs.TryGetValue((size, a), out List<RunResult>? la) || !runs.TryGetValue((size, b), out List<RunResult>? lb))
-            {
-                return double.NaN;
-            }
-
-            int n = Math.Min(la.Count, lb.Count);
-            return n == 0 ? double.NaN : Percentile(Enumerable.Range(0, n).Select(i => la[i].Milliseconds / lb[i].Milliseconds).ToList(), 0.5);
-        }
+        private double Ratio(int size, Config a, Config b) => PairedRatio(size, a, b, r => r.Milliseconds);
 
         /// <summary>As <see cref="Ratio"/>, each run's time less the GC pauses in it: what the analysis costs apart from when the collector happened to run.</summary>
-        private double RatioWithoutGc(int size, Config a, Config b)
+        private double RatioWithoutGc(int size, Config a, Config b) => PairedRatio(size, a, b, r => r.Milliseconds - r.GcPauseMilliseconds);
+
+        private double PairedRatio(int size, Config a, Config b, Func<RunResult, double> measure)
         {
             if (!runs.TryGetValue((size, a), out List<RunResult>? la) || !runs.TryGetValue((size, b), out List<RunResult>? lb))
             {
@@ -577,7 +571,7 @@ namespace AtomicContextAnalyzers.Benchmarks
             }
 
             int n = Math.Min(la.Count, lb.Count);
-            return n == 0 ? double.NaN : Percentile(Enumerable.Range(0, n).Select(i => (la[i].Milliseconds - la[i].GcPauseMilliseconds) / (lb[i].Milliseconds - lb[i].GcPauseMilliseconds)).ToList(), 0.5);
+            return n == 0 ? double.NaN : Percentile(Enumerable.Range(0, n).Select(i => measure(la[i]) / measure(lb[i])).ToList(), 0.5);
         }
 
         private static double Max(double a, double b) => double.IsNaN(a) ? b : double.IsNaN(b) ? a : Math.Max(a, b);

@@ -143,17 +143,24 @@ namespace AtomicContextAnalyzers.Benchmarks
             TimeSpan pause0 = GC.GetTotalPauseDuration();
             int gc0 = GC.CollectionCount(0);
             long t0 = Stopwatch.GetTimestamp();
-            CSharpCompilation compilation = corpus.NewCompilation(trees);
-            if (config == Config.Emit)
+
+            // What the run took, read as soon as it is done (the clock first).
+            void Done()
             {
-                using var pe = new MemoryStream();
-                Microsoft.CodeAnalysis.Emit.EmitResult emit = compilation.Emit(pe);
                 long t1 = Stopwatch.GetTimestamp();
                 result.Milliseconds = (t1 - t0) * 1000.0 / Stopwatch.Frequency;
                 result.AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
                 result.MethodsJitted = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false) - jit0;
                 result.GcPauseMilliseconds = (GC.GetTotalPauseDuration() - pause0).TotalMilliseconds;
                 result.Collections = GC.CollectionCount(0) - gc0;
+            }
+
+            CSharpCompilation compilation = corpus.NewCompilation(trees);
+            if (config == Config.Emit)
+            {
+                using var pe = new MemoryStream();
+                Microsoft.CodeAnalysis.Emit.EmitResult emit = compilation.Emit(pe);
+                Done();
                 Diagnostic[] errors = emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
                 result.CompilerErrors = errors.Length;
                 result.FirstCompilerError = errors.FirstOrDefault()?.ToString();
@@ -162,12 +169,7 @@ namespace AtomicContextAnalyzers.Benchmarks
 
             CompilationWithAnalyzers cwa = compilation.WithAnalyzers(analyzers, Options(result, logTime: false));
             ImmutableArray<Diagnostic> diags = cwa.GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
-            long t2 = Stopwatch.GetTimestamp();
-            result.Milliseconds = (t2 - t0) * 1000.0 / Stopwatch.Frequency;
-            result.AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
-            result.MethodsJitted = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false) - jit0;
-            result.GcPauseMilliseconds = (GC.GetTotalPauseDuration() - pause0).TotalMilliseconds;
-            result.Collections = GC.CollectionCount(0) - gc0;
+            Done();
             result.Diagnostics = diags;
             return result;
         }
