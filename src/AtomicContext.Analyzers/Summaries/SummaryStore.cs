@@ -316,9 +316,17 @@ namespace AtomicContext.Analyzers.Summaries
                 var kept = Kept(tree, key!);
                 if (kept != null) return Publish(entry, kept).Facts;
             }
-            if (body is null && declaration != null && model != null) body = BodyOf(model.GetOperation(declaration, ct));
-            if (body is null) return null;
-            var facts = Walk(body, method, ct);
+            BodyFacts? facts = null;
+            if (body is null && declaration != null && model != null)
+            {
+                facts = Forwarding(method, declaration, model, ct);
+                if (facts is null) body = BodyOf(model.GetOperation(declaration, ct));
+            }
+            if (facts is null)
+            {
+                if (body is null) return null;
+                facts = Walk(body, method, ct);
+            }
             if (entry is null) return facts;
             Keep(tree, key!, facts);
             return Publish(entry, facts).Facts;
@@ -352,6 +360,14 @@ namespace AtomicContext.Analyzers.Summaries
             return facts;
         }
 
+        /// <summary>A wrapper's facts, read without making its operations (<see cref="ForwardingBody"/>); null when the body must be walked.</summary>
+        private BodyFacts? Forwarding(IMethodSymbol method, SyntaxNode declaration, SemanticModel model, CancellationToken ct)
+        {
+            var facts = ForwardingBody.TryFacts(method, declaration, model, _facts, _keyOf, ct);
+            if (facts != null) Interlocked.Increment(ref _walked);
+            return facts;
+        }
+
         /// <summary>One body walked as the walker finds it (its local functions and lambdas listed, not walked; <see cref="Walk"/> settles them), not kept.</summary>
         public BodyFacts Analyze(IOperation body, IMethodSymbol owner, CancellationToken ct)
         {
@@ -380,12 +396,11 @@ namespace AtomicContext.Analyzers.Summaries
                 if (facts is null)
                 {
                     Interlocked.Increment(ref _boundOnDemand);
-                    var body = Bind(syntax, ct);
-                    if (body != null)
-                    {
-                        facts = Walk(body, method!, ct);
-                        Keep(syntax.SyntaxTree, key, facts);
-                    }
+#pragma warning disable RS1030 // Callee bodies in other trees are bound on demand; the driver's caching provider shares the model.
+                    facts = Forwarding(method!, syntax, _compilation.GetSemanticModel(syntax.SyntaxTree), ct);
+#pragma warning restore RS1030
+                    if (facts is null && Bind(syntax, ct) is { } body) facts = Walk(body, method!, ct);
+                    if (facts != null) Keep(syntax.SyntaxTree, key, facts);
                 }
             }
             return Publish(entry, facts ?? BodyFacts.Empty);
