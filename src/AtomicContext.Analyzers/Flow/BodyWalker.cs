@@ -39,6 +39,8 @@ namespace AtomicContext.Analyzers.Flow
         private const int IndexCallsFrom = 8;
         private readonly List<KeyValuePair<SiteKey, CallSite>> _calls = new List<KeyValuePair<SiteKey, CallSite>>();
         private Dictionary<SiteKey, CallSite>? _callIndex;
+        // The index of an earlier body's calls, emptied: the next body that needs one fills it again.
+        private Dictionary<SiteKey, CallSite>? _spareIndex;
         private readonly Dictionary<SyntaxNode, ExitPoint> _exits = new Dictionary<SyntaxNode, ExitPoint>();
         // Created on first use: most bodies have no await, per-CPU use, label or opener.
         private Dictionary<SyntaxNode, SuspendSite>? _suspends;
@@ -47,6 +49,7 @@ namespace AtomicContext.Analyzers.Flow
         private readonly List<Handler> _handlers = new List<Handler>();
         private readonly List<Collector> _collectors = new List<Collector>();
         private LocalScan? _scan;
+        private LocalScan? _spareScan;
 
         // Locals declared with an initializer that is not a constant: never "written once from a constant", so an
         // argument that reads one is classified without the local scan (most locals passed to a callee are these).
@@ -86,13 +89,24 @@ namespace AtomicContext.Analyzers.Flow
             _keyOf = null!;
             _ct = default;
             _root = null!;
-            _scan = null;
+            if (_scan != null)
+            {
+                // Kept for the next body unless a huge one grew its tables.
+                _scan.Clear();
+                if (_scan.Written <= LargestKeptCapacity) _spareScan = _scan;
+                _scan = null;
+            }
             _notConstantLocals.Clear();
             _declaredDelegates?.Clear();
             _labelsChanged = _sawGoto = _hasRegionCalls = false;
             _allRegionCallsConditional = true;
             bool small = _calls.Capacity <= LargestKeptCapacity && _exits.Count <= LargestKeptCapacity;
             _calls.Clear();
+            if (_callIndex != null && small && _callIndex.Count <= LargestKeptCapacity)
+            {
+                _callIndex.Clear();
+                _spareIndex = _callIndex;
+            }
             _callIndex = null;
             _exits.Clear();
             _suspends?.Clear();
@@ -612,12 +626,20 @@ namespace AtomicContext.Analyzers.Flow
         /// </summary>
         private bool IsTracked(ISymbol symbol, byte form) => Scan().Tracked.Contains(new Atom(symbol, form));
 
-        private LocalScan Scan() => _scan ??= new LocalScan(_root, this);
+        private LocalScan Scan()
+        {
+            if (_scan != null) return _scan;
+            var scan = _spareScan ?? new LocalScan();
+            _spareScan = null;
+            scan.Fill(_root, this);
+            return _scan = scan;
+        }
 
         /// <summary>
         /// One walk over the body, on first need, for what the flow analysis asks of its locals: those written
         /// once (from a constant, a trylock result, a lambda or method group), the locals tested in conditions,
-        /// and the atoms tested at least twice in a body that makes region calls.
+        /// and the atoms tested at least twice in a body that makes region calls. Its tables are emptied after
+        /// the body and filled again for the next body of the walker that needs them.
         /// </summary>
         private sealed class LocalScan
         {
@@ -627,11 +649,29 @@ namespace AtomicContext.Analyzers.Flow
             public readonly HashSet<ILocalSymbol> TestedLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
             public readonly HashSet<Atom> Tracked = new HashSet<Atom>();
 
-            public LocalScan(IOperation root, BodyWalker walker)
+            // What the scan counts on its way (emptied when it is done).
+            private readonly Dictionary<ILocalSymbol, int> _writes = new Dictionary<ILocalSymbol, int>(SymbolEqualityComparer.Default);
+            private readonly Dictionary<ILocalSymbol, IOperation> _firstValue = new Dictionary<ILocalSymbol, IOperation>(SymbolEqualityComparer.Default);
+            private readonly Dictionary<Atom, int> _conditionUses = new Dictionary<Atom, int>();
+
+            /// <summary>Forgets the body: every table empty (no symbol or operation kept).</summary>
+            public void Clear()
             {
-                var writes = new Dictionary<ILocalSymbol, int>(SymbolEqualityComparer.Default);
-                var firstValue = new Dictionary<ILocalSymbol, IOperation>(SymbolEqualityComparer.Default);
-                var conditionUses = new Dictionary<Atom, int>();
+                ConstantLocals.Clear();
+                TrylockLocals.Clear();
+                DelegateLocals.Clear();
+                TestedLocals.Clear();
+                Tracked.Clear();
+                _writes.Clear();
+                _firstValue.Clear();
+                _conditionUses.Clear();
+            }
+
+            public void Fill(IOperation root, BodyWalker walker)
+            {
+                var writes = _writes;
+                var firstValue = _firstValue;
+                var conditionUses = _conditionUses;
                 bool regionCalls = false;
 
                 void Write(ILocalSymbol local, IOperation? value)
@@ -742,7 +782,14 @@ namespace AtomicContext.Analyzers.Flow
                         if (pair.Value >= 2) Tracked.Add(pair.Key);
                     }
                 }
+                Written = Math.Max(writes.Count, conditionUses.Count);
+                writes.Clear();
+                firstValue.Clear();
+                conditionUses.Clear();
             }
+
+            /// <summary>How many locals (or atoms) the last body's scan met: how big its tables grew.</summary>
+            public int Written { get; private set; }
         }
 
         private bool IsTrylock(IMethodSymbol method, out bool whenReturns) => IsTrylock(_facts.Get(method), out whenReturns);
@@ -940,7 +987,8 @@ namespace AtomicContext.Analyzers.Flow
             }
             else if (_calls.Count > IndexCallsFrom)
             {
-                _callIndex = new Dictionary<SiteKey, CallSite>(_calls.Count * 2);
+                _callIndex = _spareIndex ?? new Dictionary<SiteKey, CallSite>(_calls.Count * 2);
+                _spareIndex = null;
                 foreach (var pair in _calls) _callIndex.Add(pair.Key, pair.Value);
             }
         }

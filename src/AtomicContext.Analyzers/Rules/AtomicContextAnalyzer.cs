@@ -258,7 +258,7 @@ namespace AtomicContext.Analyzers.Rules
 
             // Local functions and lambdas are separate bodies, walked with this one (and theirs, in turn).
             List<BodyFacts>? holding = null;
-            if (Report(facts, ownerFacts, Display.Name(owner), report)) (holding ??= new List<BodyFacts>()).Add(facts);
+            if (Report(facts, ownerFacts, Display.Name(owner, ownerFacts), report)) (holding ??= new List<BodyFacts>()).Add(facts);
             var pending = facts.NestedBodies.Count == 0 ? null : new Stack<NestedBody>(facts.NestedBodies);
             while (pending?.Count > 0)
             {

@@ -347,9 +347,15 @@ namespace AtomicContext.Analyzers.Summaries
                 foreach (var op in facts.Nested)
                 {
                     if (op is ILocalFunctionOperation localFunction && (localFunction.Body ?? localFunction.IgnoredBody) is { } localBody)
-                        nested.Add(new NestedBody(FactsFor(localFunction.Symbol, localBody, ct), _facts.Get(localFunction.Symbol), Display.Name(localFunction.Symbol)));
+                    {
+                        var own = _facts.Get(localFunction.Symbol);
+                        nested.Add(new NestedBody(FactsFor(localFunction.Symbol, localBody, ct), own, Display.Name(localFunction.Symbol, own)));
+                    }
                     else if (op is IAnonymousFunctionOperation lambda)
-                        nested.Add(new NestedBody(FactsFor(lambda.Symbol, lambda.Body, ct), _facts.Get(lambda.Symbol), Display.Name(lambda.Symbol)));
+                    {
+                        var own = _facts.Get(lambda.Symbol);
+                        nested.Add(new NestedBody(FactsFor(lambda.Symbol, lambda.Body, ct), own, Display.Name(lambda.Symbol, own)));
+                    }
                 }
             }
             catch (InsufficientExecutionStackException)
