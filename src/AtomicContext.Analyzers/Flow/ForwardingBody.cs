@@ -62,10 +62,12 @@ namespace AtomicContext.Analyzers.Flow
             // The callee: an ordinary static, non-generic method of a non-generic type, found without error.
             var info = model.GetSymbolInfo(invocation, ct);
             if (!(info.Symbol is IMethodSymbol callee) || callee.MethodKind != MethodKind.Ordinary || !callee.IsStatic
-                || callee.IsGenericMethod || callee.IsVararg || callee.ReducedFrom != null || InGenericType(callee)
-                || callee.Parameters.Length != arguments.Count)
+                || callee.IsGenericMethod || callee.IsVararg || callee.ReducedFrom != null || InGenericType(callee))
                 return null;
-            foreach (var parameter in callee.Parameters)
+            // (The public symbol's Parameters makes a new array at each call: asked once.)
+            var calleeParameters = callee.Parameters;
+            if (calleeParameters.Length != arguments.Count) return null;
+            foreach (var parameter in calleeParameters)
             {
                 if (parameter.RefKind != RefKind.None || parameter.IsParams || !IsPrimitive(parameter.Type)) return null;
             }
@@ -76,16 +78,17 @@ namespace AtomicContext.Analyzers.Flow
 
             // The arguments: every name a by-value parameter of the wrapper of a primitive type (so every operator
             // on them is built in; a name in a body with no local binds to the parameter so named, if any).
+            var ownerParameters = owner.Parameters;
             ArgValue[]? values = null;
             for (int i = 0; i < arguments.Count; i++)
             {
                 var value = arguments[i].Expression;
                 int names = 0;
-                if (!NamesOnlyParameters(value, owner, ref names)) return null;
+                if (!NamesOnlyParameters(value, ownerParameters, ref names)) return null;
                 if (!calleeFacts.IntegralParameter) continue;
-                var classified = Classify(value, names, owner, model, ct);
+                var classified = Classify(value, names, ownerParameters, model, ct);
                 if (classified.Kind == ArgKind.Other) continue;
-                values ??= new ArgValue[callee.Parameters.Length];
+                values ??= new ArgValue[calleeParameters.Length];
                 values[i] = classified;
             }
             var args = values is null ? ImmutableArray<ArgValue>.Empty : ImmutableArray.Create(values);
@@ -160,7 +163,7 @@ namespace AtomicContext.Analyzers.Flow
         }
 
         /// <summary>Every name in the value is a by-value parameter of the wrapper of a primitive type; <paramref name="names"/> counts them.</summary>
-        private static bool NamesOnlyParameters(ExpressionSyntax value, IMethodSymbol owner, ref int names)
+        private static bool NamesOnlyParameters(ExpressionSyntax value, ImmutableArray<IParameterSymbol> owner, ref int names)
         {
             switch (value)
             {
@@ -178,9 +181,9 @@ namespace AtomicContext.Analyzers.Flow
             }
         }
 
-        private static IParameterSymbol? ParameterNamed(IMethodSymbol owner, string name)
+        private static IParameterSymbol? ParameterNamed(ImmutableArray<IParameterSymbol> owner, string name)
         {
-            foreach (var parameter in owner.Parameters)
+            foreach (var parameter in owner)
             {
                 if (parameter.Name == name) return parameter;
             }
@@ -192,7 +195,7 @@ namespace AtomicContext.Analyzers.Flow
         /// a parameter is none), else the parameter it is. A literal's value is its token's: converted to the
         /// parameter's primitive type it stays the same number, or the walker reads it unconverted.
         /// </summary>
-        private static ArgValue Classify(ExpressionSyntax value, int names, IMethodSymbol owner, SemanticModel model, CancellationToken ct)
+        private static ArgValue Classify(ExpressionSyntax value, int names, ImmutableArray<IParameterSymbol> owner, SemanticModel model, CancellationToken ct)
         {
             while (value is ParenthesizedExpressionSyntax parenthesized) value = parenthesized.Expression;
             if (names == 0)
