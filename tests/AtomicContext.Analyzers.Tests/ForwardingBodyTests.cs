@@ -47,6 +47,10 @@ namespace AtomicContext.Analyzers.Tests
                     public static bool b1(int a, int b) { return pick(a < b, !(a == b)); }
                     public static char ch(char c) { return same(c, 'a'); }
                     public static void cy(int x) { cy(x - 1); }
+                    public static int e1(int x) => c2(x + 1);
+                    public static void e2(int ms) => msleep(ms);
+                    public static byte[] e3(int n, uint f) => kmalloc(n, f);
+                    public static int e4(int x) => Wrap.c4(x, 2L);
 
                     // Walked.
                     static bool pick(bool p, bool q) => p;
@@ -111,7 +115,7 @@ namespace AtomicContext.Analyzers.Tests
 
         private static readonly string[] ReadFromSyntax =
         {
-            "c1", "c2", "c3", "c4", "c5", "c6", "v1", "v2", "v3", "a1", "a2", "a4", "a5", "m1", "d1", "b1", "ch", "cy", "viaStatic", "cc",
+            "c1", "c2", "c3", "c4", "c5", "c6", "v1", "v2", "v3", "a1", "a2", "a4", "a5", "m1", "d1", "b1", "ch", "cy", "viaStatic", "cc", "e1", "e2", "e3", "e4", "n14",
         };
 
         [Fact]

@@ -11,8 +11,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace AtomicContext.Analyzers.Flow
 {
     /// <summary>
-    /// The facts of a wrapper — a method whose block body is one call of an ordinary static method,
-    /// <c>return f(args);</c> or <c>f(args);</c>, its arguments made of the wrapper's parameters, literals and
+    /// The facts of a wrapper — a method whose body is one call of an ordinary static method, <c>return f(args);</c>,
+    /// <c>f(args);</c> or <c>=&gt; f(args)</c>, its arguments made of the wrapper's parameters, literals and
     /// built-in operators on primitive values — told from its syntax and the symbols of its names, with no
     /// operation tree made and no walk: exactly what <see cref="BodyWalker"/> finds in such a body (one call
     /// reached at depth 0, one exit after it; <c>ForwardingBodyTests</c> compares the two). Kernel code is full of
@@ -37,14 +37,30 @@ namespace AtomicContext.Analyzers.Flow
         public static BodyFacts? TryFacts(IMethodSymbol owner, SyntaxNode declaration, SemanticModel model, FactsResolver facts, Func<IMethodSymbol, string?> keyOf, CancellationToken ct)
         {
             // Syntax first, cheapest first: most bodies are not one statement.
-            if (!(declaration is MethodDeclarationSyntax method) || !(method.Body is { } block) || block.Statements.Count != 1) return null;
-            var statement = block.Statements[0];
-            ExpressionSyntax? expression = statement switch
+            if (!(declaration is MethodDeclarationSyntax method)) return null;
+            var block = method.Body;
+            SyntaxNode statement;
+            ExpressionSyntax? expression;
+            if (block != null)
             {
-                ReturnStatementSyntax r => r.Expression,
-                ExpressionStatementSyntax e => e.Expression,
-                _ => null,
-            };
+                if (block.Statements.Count != 1) return null;
+                statement = block.Statements[0];
+                expression = statement switch
+                {
+                    ReturnStatementSyntax r => r.Expression,
+                    ExpressionStatementSyntax e => e.Expression,
+                    _ => null,
+                };
+            }
+            else if (method.ExpressionBody is { } arrow)
+            {
+                statement = arrow;
+                expression = arrow.Expression;
+            }
+            else
+            {
+                return null;
+            }
             if (!(expression is InvocationExpressionSyntax invocation) || !PlainTarget(invocation.Expression)) return null;
             var arguments = invocation.ArgumentList.Arguments;
             int budget = MaxArgumentNodes;
@@ -57,7 +73,9 @@ namespace AtomicContext.Analyzers.Flow
             // The wrapper: an ordinary method, not [NoMigrate] (its body would start in a region), returning what
             // its statement says it does.
             if (owner.MethodKind != MethodKind.Ordinary || owner.IsAsync || facts.Get(owner).NoMigrate) return null;
-            if (statement is ReturnStatementSyntax == owner.ReturnsVoid || owner.ReturnsByRef || owner.ReturnsByRefReadonly) return null;
+            // => f(args) returns the call's value, or for a void method makes the call and ends the body.
+            bool returns = block is null ? !owner.ReturnsVoid : statement is ReturnStatementSyntax;
+            if (returns == owner.ReturnsVoid || owner.ReturnsByRef || owner.ReturnsByRefReadonly) return null;
 
             // The callee: an ordinary static, non-generic method of a non-generic type, found without error.
             var info = model.GetSymbolInfo(invocation, ct);
@@ -97,9 +115,11 @@ namespace AtomicContext.Analyzers.Flow
             {
                 State = AtEntry,
             };
-            var exit = statement is ReturnStatementSyntax
-                ? new ExitPoint(statement.GetLocation(), isEndOfBody: false)
-                : new ExitPoint(Location.Create(block.SyntaxTree, block.CloseBraceToken.Span), isEndOfBody: true);
+            // Where the walker puts the exit: at the return (for => f(args), the implicit return of the
+            // expression), else at the end of the body (the closing brace; for => f(args), the expression).
+            var exit = returns
+                ? new ExitPoint((statement is ArrowExpressionClauseSyntax ? expression : statement).GetLocation(), isEndOfBody: false)
+                : new ExitPoint(block != null ? Location.Create(block.SyntaxTree, block.CloseBraceToken.Span) : expression.GetLocation(), isEndOfBody: true);
             exit.State = AtEntry;
             var locations = owner.Locations;
             return new BodyFacts(keyOf(owner), locations.Length > 0 ? locations[0] : null, 0, false, new List<CallSite>(1) { site }, new List<ExitPoint>(1) { exit },
