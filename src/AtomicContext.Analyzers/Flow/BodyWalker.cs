@@ -102,7 +102,7 @@ namespace AtomicContext.Analyzers.Flow
             _allRegionCallsConditional = true;
             bool small = _calls.Capacity <= LargestKeptCapacity && _exits.Count <= LargestKeptCapacity;
             _calls.Clear();
-            if (_callIndex != null && small && _callIndex.Count <= LargestKeptCapacity)
+            if (_callIndex != null && small)
             {
                 _callIndex.Clear();
                 _spareIndex = _callIndex;
@@ -188,7 +188,7 @@ namespace AtomicContext.Analyzers.Flow
                 _hasRegionCalls, _hasRegionCalls && _allRegionCallsConditional, failed: false, nested: _nested.Count > 0 ? _nested : null);
         }
 
-        private static Location? OwnerLocation(IMethodSymbol? owner)
+        internal static Location? OwnerLocation(IMethodSymbol? owner)
         {
             if (owner is null) return null;
             var locations = owner.Locations;
@@ -208,7 +208,8 @@ namespace AtomicContext.Analyzers.Flow
             }
         }
 
-        private static (SyntaxNode Node, Location Location) ClosingLocation(SyntaxNode syntax)
+        /// <summary>Where the end of a body is reported: its closing brace, or for an arrow body its expression.</summary>
+        internal static (SyntaxNode Node, Location Location) ClosingLocation(SyntaxNode syntax)
         {
             BlockSyntax? block = syntax switch
             {

@@ -116,13 +116,12 @@ namespace AtomicContext.Analyzers.Flow
                 State = AtEntry,
             };
             // Where the walker puts the exit: at the return (for => f(args), the implicit return of the
-            // expression), else at the end of the body (the closing brace; for => f(args), the expression).
+            // expression), else at the end of the body.
             var exit = returns
                 ? new ExitPoint((statement is ArrowExpressionClauseSyntax ? expression : statement).GetLocation(), isEndOfBody: false)
-                : new ExitPoint(block != null ? Location.Create(block.SyntaxTree, block.CloseBraceToken.Span) : expression.GetLocation(), isEndOfBody: true);
+                : new ExitPoint(BodyWalker.ClosingLocation(method).Location, isEndOfBody: true);
             exit.State = AtEntry;
-            var locations = owner.Locations;
-            return new BodyFacts(keyOf(owner), locations.Length > 0 ? locations[0] : null, 0, false, new List<CallSite>(1) { site }, new List<ExitPoint>(1) { exit },
+            return new BodyFacts(keyOf(owner), BodyWalker.OwnerLocation(owner), 0, false, new List<CallSite>(1) { site }, new List<ExitPoint>(1) { exit },
                 BodyFacts.NoSuspends, BodyFacts.NoPerCpuUses, hasRegionCalls: false, allRegionCallsConditional: false, failed: false, nested: null);
         }
 

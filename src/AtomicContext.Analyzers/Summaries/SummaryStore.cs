@@ -403,9 +403,10 @@ namespace AtomicContext.Analyzers.Summaries
                 {
                     Interlocked.Increment(ref _boundOnDemand);
 #pragma warning disable RS1030 // Callee bodies in other trees are bound on demand; the driver's caching provider shares the model.
-                    facts = Forwarding(method!, syntax, _compilation.GetSemanticModel(syntax.SyntaxTree), ct);
+                    var model = _compilation.GetSemanticModel(syntax.SyntaxTree);
 #pragma warning restore RS1030
-                    if (facts is null && Bind(syntax, ct) is { } body) facts = Walk(body, method!, ct);
+                    facts = Forwarding(method!, syntax, model, ct);
+                    if (facts is null && Bind(syntax, model, ct) is { } body) facts = Walk(body, method!, ct);
                     if (facts != null) Keep(syntax.SyntaxTree, key, facts);
                 }
             }
@@ -465,11 +466,8 @@ namespace AtomicContext.Analyzers.Summaries
             return null;
         }
 
-        private IOperation? Bind(SyntaxNode node, CancellationToken ct)
+        private static IOperation? Bind(SyntaxNode node, SemanticModel model, CancellationToken ct)
         {
-#pragma warning disable RS1030 // Callee bodies in other trees are bound on demand; the driver's caching provider shares the model.
-            var model = _compilation.GetSemanticModel(node.SyntaxTree);
-#pragma warning restore RS1030
             var op = model.GetOperation(node, ct);
             if (op is ILocalFunctionOperation localFunction) return localFunction.Body ?? localFunction.IgnoredBody;
             if (op is IAnonymousFunctionOperation lambda) return lambda.Body;
