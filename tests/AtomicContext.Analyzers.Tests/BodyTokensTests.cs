@@ -19,6 +19,7 @@ namespace AtomicContext.Analyzers.Tests
         private const string Tricky = @"
 using System;
 using System.Collections.Generic;
+using System.Linq;
 class NoMigrateAttribute : Attribute { }
 class C
 {
@@ -27,6 +28,11 @@ class C
     [NoMigrate] static void Annotated() { }
     void Verbatim() { @lock(); var @class = 1; _ = @class; }
     void Indexing(int i) { pages[i] = pages[i + 1]; int[] copy = new int[] { 1 }; _ = copy?[0]; }
+    void ArraysAndIndexers(int i) { string[] names = new string[1]; int[][] jagged = new int[1][]; _ = names[i][0] + jagged[0][i] + this[i] + (names)[0].Length; }
+    int this[int i] => pages[i];
+    void QueryLambda(List<int> xs) { var q = from x in xs select[NoMigrate] () => x; }
+    void ReturnLambda() { Func<Action> f = () => { return[NoMigrate] () => Verbatim(); }; }
+    void SecondList() { Action a = [Obsolete][NoMigrate] () => Verbatim(); }
     void CommentBracket() { // see [1] and [NoMigrate]
         /* [x] */ Verbatim(); }
     void LocalFunction() { [NoMigrate] void Inner() { Verbatim(); } Inner(); }
@@ -77,11 +83,41 @@ class C
             Assert.True(scanned >= 15, $"only {scanned} blocks scanned");
         }
 
+        [Fact]
+        public void Words_kept_from_tree_to_tree_read_every_tree_as_a_fresh_scan_does()
+        {
+            // One thread's scanner keeps its words from tree to tree: the second tree, with the same words at other
+            // places and words of its own, and a third with the first's text again must read as if scanned alone.
+            var other = Tricky.Replace("Verbatim", "Verbose").Replace("pages", "frames").Replace("class C", "class D");
+            foreach (var text in new[] { Tricky, other, Tricky })
+            {
+                var tree = CSharpSyntaxTree.ParseText(text, new CSharpParseOptions(LanguageVersion.Latest));
+                int compared = 0;
+                foreach (var block in CodeBlocks(tree))
+                {
+                    var fresh = BodyTokens.ScanText(block);
+                    if (fresh is null) continue;
+                    var kept = BodyTokens.Of(block);
+                    Assert.NotNull(kept);
+                    Assert.Equal(fresh.Identifiers, kept!.Identifiers);
+                    Assert.Equal(fresh.Words, kept.Words);
+                    Assert.Equal(fresh.InnerAttribute, kept.InnerAttribute);
+                    Assert.Equal(fresh.UsingOrForEach, kept.UsingOrForEach);
+                    compared++;
+                }
+                Assert.True(compared >= 15, $"only {compared} blocks compared");
+            }
+        }
+
         [Theory]
         [InlineData("LocalFunction", true)]
         [InlineData("Lambda", true)]
         [InlineData("ParameterAttribute", true)]
         [InlineData("Indexing", false)]
+        [InlineData("ArraysAndIndexers", false)]
+        [InlineData("QueryLambda", true)]
+        [InlineData("ReturnLambda", true)]
+        [InlineData("SecondList", true)]
         [InlineData("CommentBracket", false)]
         [InlineData("Annotated", false)]
         public void Attributes_inside_a_body_are_told_from_brackets(string method, bool inner)

@@ -218,22 +218,28 @@ namespace AtomicContext.Analyzers.Facts
 
             public bool Small => _words.Length <= 1 << 14 && _buffer.Length <= 1 << 16;
 
-            /// <summary>Begins a tree (null: ends one): the words of the last tree are forgotten, the tables kept.</summary>
+            /// <summary>
+            /// Begins a tree (null: ends one). The words met so far are kept, one string each, for the trees that follow
+            /// (most words recur from file to file); past <see cref="KeptWords"/> they are forgotten, the tables kept.
+            /// </summary>
             public void Start(SyntaxTree? tree)
             {
                 _tree = tree;
                 _text = null;
-                if (_byId.Count > 0)
+                if (_byId.Count > KeptWords || _block == int.MaxValue)
                 {
                     Array.Clear(_words, 0, _words.Length);
                     Array.Clear(_stamp, 0, Math.Min(_stamp.Length, _byId.Count));
                     _byId.Clear();
                     _reserved.Clear();
+                    _block = 0;
                 }
-                _block = 0;
                 _found.Clear();
                 _sequence.Clear();
             }
+
+            // Under half the slots of a table that stays Small.
+            private const int KeptWords = 1 << 12;
 
             // MethodImplOptions.AggressiveOptimization (512, not in netstandard2.0's enum): a char loop gains nothing
             // from tiering, and at tier 0 it ran several times slower through the first compilations.
@@ -252,6 +258,9 @@ namespace AtomicContext.Analyzers.Facts
                 _found.Clear();
                 _sequence.Clear();
                 bool usingOrForEach = false, innerAttribute = false;
+                // Where the last word ends, which it is, and whether it is a keyword (0), an identifier (1) or a
+                // verbatim identifier (2).
+                int wordEnd = -1, wordId = 0, wordKind = 0;
                 var chars = _buffer;
                 int n = span.Length;
                 for (int i = 0; i < n; i++)
@@ -270,7 +279,10 @@ namespace AtomicContext.Analyzers.Facts
                         int length = i - start + 1;
                         int id = Intern(chars, start, length);
                         bool verbatim = start > 0 && chars[start - 1] == '@';
-                        if (_reserved[id] && !verbatim)
+                        wordEnd = i + 1;
+                        wordId = id;
+                        wordKind = _reserved[id] && !verbatim ? 0 : verbatim ? 2 : 1;
+                        if (wordKind == 0)
                         {
                             if (length == 5 || length == 7)
                             {
@@ -301,8 +313,14 @@ namespace AtomicContext.Analyzers.Facts
                     {
                         _sequence.Add(CloseBrace);
                     }
-                    else if (c == '[' && !innerAttribute && i >= ownAttributesEnd)
+                    else if (c == '[' && !innerAttribute && i >= ownAttributesEnd
+                        && !(i > 0 && (chars[i - 1] == ')' || chars[i - 1] == ']'))
+                        && !(i == wordEnd && IndexesOrTypes(_byId[wordId], wordKind)))
                     {
+                        // FindToken only where an attribute list can begin: not right after an identifier (but for a
+                        // contextual keyword an expression, so an attributed lambda, may follow), a predefined type,
+                        // 'this' or 'base', a ')' or a ']' (an element access or an array type; a second list after a
+                        // first is not looked for).
                         var token = codeBlock.FindToken(span.Start + i);
                         if (token.SpanStart == span.Start + i && token.IsKind(SyntaxKind.OpenBracketToken)
                             && token.Parent is AttributeListSyntax list && list.Parent != codeBlock)
@@ -310,6 +328,64 @@ namespace AtomicContext.Analyzers.Facts
                     }
                 }
                 return new BodyTokens(NameOf(codeBlock), _found.ToArray(), _sequence.ToArray(), usingOrForEach, innerAttribute);
+            }
+
+            /// <summary>Whether a '[' right after this word is an element access or an array type, never an attribute list.</summary>
+            private static bool IndexesOrTypes(string word, int kind) => kind == 2 || (kind == 1 ? !MayPrecedeExpression(word) : IsIndexableKeyword(word));
+
+            private static bool IsIndexableKeyword(string word)
+            {
+                switch (word)
+                {
+                    case "bool":
+                    case "byte":
+                    case "char":
+                    case "decimal":
+                    case "double":
+                    case "float":
+                    case "int":
+                    case "long":
+                    case "object":
+                    case "sbyte":
+                    case "short":
+                    case "string":
+                    case "uint":
+                    case "ulong":
+                    case "ushort":
+                    case "this":
+                    case "base":
+                        return true;
+                    default:
+                        return false;
+                }
+            }
+
+            /// <summary>Contextual keywords an expression (so an attributed lambda) may follow.</summary>
+            private static bool MayPrecedeExpression(string word)
+            {
+                switch (word)
+                {
+                    case "await":
+                    case "select":
+                    case "where":
+                    case "let":
+                    case "orderby":
+                    case "on":
+                    case "equals":
+                    case "by":
+                    case "group":
+                    case "when":
+                    case "and":
+                    case "or":
+                    case "not":
+                    case "ascending":
+                    case "descending":
+                    case "yield":
+                    case "var":
+                        return true;
+                    default:
+                        return false;
+                }
             }
 
             private static int OwnAttributesEnd(SyntaxNode codeBlock)

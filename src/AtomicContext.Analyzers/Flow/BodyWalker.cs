@@ -523,8 +523,7 @@ namespace AtomicContext.Analyzers.Flow
 
         private FlowState WithDisposal(List<Disposal> disposals, ImmutableArray<IOperation> statements, int start, FlowState s, SyntaxNode scope)
         {
-            var labels = LabelsInside(statements, start);
-            var handler = new Handler(labels, state => Dispose(disposals, state));
+            var handler = new Handler(statements, start, state => Dispose(disposals, state));
             _handlers.Add(handler);
             FlowState end;
             try
@@ -1185,13 +1184,21 @@ namespace AtomicContext.Analyzers.Flow
 
         private sealed class Handler
         {
-            public Handler(HashSet<ILabelSymbol> inside, Func<FlowState, FlowState> apply)
+            private readonly ImmutableArray<IOperation> _scope;
+            private readonly int _start;
+            private HashSet<ILabelSymbol>? _inside;
+
+            /// <param name="scope">What the handler protects: the operations from <paramref name="start"/> on.</param>
+            public Handler(ImmutableArray<IOperation> scope, int start, Func<FlowState, FlowState> apply)
             {
-                Inside = inside;
+                _scope = scope;
+                _start = start;
                 Apply = apply;
             }
 
-            public HashSet<ILabelSymbol> Inside { get; }
+            /// <summary>The labels a jump may target without leaving the handler's scope; gathered at the first jump (most scopes have none).</summary>
+            public HashSet<ILabelSymbol> Inside => _inside ??= LabelsInside(_scope, _start);
+
             public Func<FlowState, FlowState> Apply { get; }
         }
 
@@ -1234,10 +1241,10 @@ namespace AtomicContext.Analyzers.Flow
             Handler? handler = null;
             if (tryOp.Finally != null)
             {
-                var labels = LabelsInside(ImmutableArray.Create<IOperation>(tryOp.Body), 0);
-                foreach (var c in tryOp.Catches) labels.UnionWith(LabelsInside(ImmutableArray.Create<IOperation>(c), 0));
+                var scope = tryOp.Catches.IsEmpty ? ImmutableArray.Create<IOperation>(tryOp.Body)
+                    : ImmutableArray.Create<IOperation>(tryOp.Body).AddRange(tryOp.Catches);
                 var fin = tryOp.Finally;
-                handler = new Handler(labels, state => Visit(fin, state));
+                handler = new Handler(scope, 0, state => Visit(fin, state));
                 _handlers.Add(handler);
             }
             FlowState normal;
@@ -1302,8 +1309,7 @@ namespace AtomicContext.Analyzers.Flow
         {
             var v = Visit(usingOp.Resources, s);
             var disposals = Disposals(usingOp.Resources, usingOp.Syntax, usingOp.IsAsynchronous);
-            var labels = LabelsInside(ImmutableArray.Create(usingOp.Body), 0);
-            var handler = new Handler(labels, state => Dispose(disposals, state));
+            var handler = new Handler(ImmutableArray.Create(usingOp.Body), 0, state => Dispose(disposals, state));
             _handlers.Add(handler);
             FlowState end;
             try

@@ -250,8 +250,11 @@ namespace AtomicContext.Analyzers.Model
                     if (SymbolEqualityComparer.Default.Equals(a.Symbol, symbol)) any = true;
                 }
             }
-            return any ? Map(f => f.Forget(symbol)) : this;
+            return any ? ForgetIn(symbol) : this;
         }
+
+        // Apart from Forget: a lambda there would have its closure made on every call, where most forget nothing.
+        private FlowState ForgetIn(ISymbol symbol) => Map(f => f.Forget(symbol));
 
         /// <summary>
         /// A test of <paramref name="atom"/>: facets that know its value go one way; the others split.
