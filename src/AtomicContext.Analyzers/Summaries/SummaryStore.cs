@@ -794,15 +794,56 @@ namespace AtomicContext.Analyzers.Summaries
             return true;
         }
 
-        private static int CompareBySource(Entry a, Entry b)
+        /// <summary>
+        /// Members in source order: by file path (ordinal), position, then key. Each member's path is ranked once
+        /// (a component may span hundreds of files), so the sort compares numbers, not paths.
+        /// </summary>
+        private static void SortBySource(List<Entry> component)
         {
-            var la = a.Body!.Facts.OwnerLocation ?? Location.None;
-            var lb = b.Body!.Facts.OwnerLocation ?? Location.None;
-            int c = string.CompareOrdinal(la.SourceTree?.FilePath, lb.SourceTree?.FilePath);
-            if (c != 0) return c;
-            c = la.SourceSpan.Start.CompareTo(lb.SourceSpan.Start);
-            if (c != 0) return c;
-            return string.CompareOrdinal(a.Key, b.Key);
+            int count = component.Count;
+            if (count < 2) return;
+            var paths = new Dictionary<string, int>(StringComparer.Ordinal);
+            var order = new SourceOrder[count];
+            for (int i = 0; i < count; i++)
+            {
+                var location = component[i].Body!.Facts.OwnerLocation ?? Location.None;
+                var path = location.SourceTree?.FilePath;
+                if (path != null) paths[path] = 0;
+                order[i] = new SourceOrder(component[i], path, location.SourceSpan.Start);
+            }
+            var sorted = new List<string>(paths.Keys);
+            sorted.Sort(StringComparer.Ordinal);
+            for (int r = 0; r < sorted.Count; r++) paths[sorted[r]] = r;
+            for (int i = 0; i < count; i++)
+            {
+                // No path (no source location) sorts first, as a null string does in an ordinal comparison.
+                var path = order[i].Path;
+                order[i].Rank = path is null ? -1 : paths[path];
+            }
+            Array.Sort(order, (a, b) =>
+            {
+                int c = a.Rank.CompareTo(b.Rank);
+                if (c != 0) return c;
+                c = a.Start.CompareTo(b.Start);
+                return c != 0 ? c : string.CompareOrdinal(a.Entry.Key, b.Entry.Key);
+            });
+            for (int i = 0; i < count; i++) component[i] = order[i].Entry;
+        }
+
+        private struct SourceOrder
+        {
+            public SourceOrder(Entry entry, string? path, int start)
+            {
+                Entry = entry;
+                Path = path;
+                Start = start;
+                Rank = 0;
+            }
+
+            public readonly Entry Entry;
+            public readonly string? Path;
+            public readonly int Start;
+            public int Rank;
         }
 
         /// <summary>The summary a site's callee has now: a member's current one during its component's fixpoint, else its solved one.</summary>
@@ -909,7 +950,7 @@ namespace AtomicContext.Analyzers.Summaries
         /// </summary>
         private void SolveComponent(List<Entry> component, List<Contribution> scratch, CancellationToken ct)
         {
-            component.Sort(CompareBySource);
+            SortBySource(component);
             int count = component.Count;
             for (int i = 0; i < count; i++) component[i].Slot = i;
 
