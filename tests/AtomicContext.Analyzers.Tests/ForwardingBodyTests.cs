@@ -118,6 +118,79 @@ namespace AtomicContext.Analyzers.Tests
             "c1", "c2", "c3", "c4", "c5", "c6", "v1", "v2", "v3", "a1", "a2", "a4", "a5", "m1", "d1", "b1", "ch", "cy", "viaStatic", "cc", "e1", "e2", "e3", "e4", "n14",
         };
 
+        private const string Lookups = """
+            using static L.Imported;
+            namespace L
+            {
+                public static class Imported { public static int imp(int x) => x; }
+                public class Base { public static int inherited(int x) => x; protected int shadowed(int x) => x; }
+                public class Derived : Base
+                {
+                    // Found by name.
+                    public static int s1(int x) { return t(x + 1); }
+                    public static int s2(int x, long y) { return u(x * 2, y >> 1, x == 3); }
+                    public static int s3(int x) { return widen(x); }
+                    public static int s4(int x) { return t(-x); }
+                    public static int s5(int x) { return t((x) % 7); }
+                    public static bool s6(int a, bool b) { return flag(!b, a <= 2); }
+                    public static void s7(int x) { s7(x - 1); }
+                    public int s8(int x) => t(x);
+                    // Left to the call's symbol.
+                    public static int q1(int x) { return imp(x); }
+                    public static int q2(int x) { return inherited(x); }
+                    public static int q3(int x) { return shadowed(x); }
+                    public static int q4(int x) { return over(x); }
+                    public static int q5(int x) { return nested(x); }
+                    public static int q6(int x) { return narrow(1); }
+                    public static int q7(long x) { return t((int)x); }
+                    public static int q8(long x) { return t2(x); }
+                    public static int q9(int x) { return inst(x); }
+                    public static int q10(System.Func<int, int> t) { return t(1); }
+                    public static int q11<T>(int x) { return t(x); }
+                    public static int q12(int x) { return t(2147483648); }
+                    public static int q13(int x) { return Derived.t(x); }
+                    public static int q14(byte x) { return t(x); }
+                    public static int q15(int x) { return prop(x); }
+                    public static int q16(int x) { return t(x, 1); }
+                    static int t(int x) => x;
+                    static int t2(int x) => x;
+                    static int u(int x, long y, bool z) => x;
+                    static long widen(long x) => x;
+                    static bool flag(bool a, bool b) => a;
+                    static int over(int x) => x;
+                    static int over(long x) => 0;
+                    static int nested(int x) => x;
+                    class nested { }
+                    static int narrow(byte b) => b;
+                    int inst(int x) => x;
+                    static System.Func<int, int> prop => null;
+                }
+                public static class Gen<T> { public static int g(int x) { return h(x); } static int h(int x) => x; }
+                public interface IFace { static int i1(int x) { return i2(x); } static int i2(int x) => x; }
+                public struct Val { public static int v1(int x) { return v2(x); } static int v2(int x) => x; }
+            }
+            """;
+
+        [Fact]
+        public void A_callee_found_by_name_is_the_calls_symbol_and_every_other_shape_is_left_to_it()
+        {
+            var compilation = Compiler.Create(new[] { Lookups }, withKernel: false);
+            var tree = compilation.SyntaxTrees.First();
+            var model = compilation.GetSemanticModel(tree);
+            var found = new List<string>();
+            foreach (var declaration in tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>())
+            {
+                var invocation = declaration.DescendantNodes().OfType<InvocationExpressionSyntax>().FirstOrDefault();
+                if (invocation?.Expression is not IdentifierNameSyntax name) continue;
+                var owner = (IMethodSymbol)model.GetDeclaredSymbol(declaration)!;
+                var byName = ForwardingBody.LookUpSimpleName(owner, name.Identifier.ValueText, invocation.ArgumentList.Arguments);
+                if (byName is null) continue;
+                Assert.Equal(model.GetSymbolInfo(invocation).Symbol, byName, SymbolEqualityComparer.Default);
+                found.Add(owner.Name);
+            }
+            Assert.Equal(new[] { "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "v1" }, found);
+        }
+
         [Fact]
         public void Wrappers_read_from_syntax_have_the_facts_the_walker_finds_and_every_other_body_is_walked()
         {

@@ -77,9 +77,11 @@ namespace AtomicContext.Analyzers.Flow
             bool returns = block is null ? !owner.ReturnsVoid : statement is ReturnStatementSyntax;
             if (returns == owner.ReturnsVoid || owner.ReturnsByRef || owner.ReturnsByRefReadonly) return null;
 
-            // The callee: an ordinary static, non-generic method of a non-generic type, found without error.
-            var info = model.GetSymbolInfo(invocation, ct);
-            if (!(info.Symbol is IMethodSymbol callee) || callee.MethodKind != MethodKind.Ordinary || !callee.IsStatic
+            // The callee: an ordinary static, non-generic method of a non-generic type, found without error — by
+            // name where C# can only find that one method, else from the call's symbol.
+            var callee = invocation.Expression is IdentifierNameSyntax simple ? LookUpSimpleName(owner, simple.Identifier.ValueText, arguments) : null;
+            callee ??= model.GetSymbolInfo(invocation, ct).Symbol as IMethodSymbol;
+            if (callee is null || callee.MethodKind != MethodKind.Ordinary || !callee.IsStatic
                 || callee.IsGenericMethod || callee.IsVararg || callee.ReducedFrom != null || InGenericType(callee))
                 return null;
             // (The public symbol's Parameters makes a new array at each call: asked once.)
@@ -123,6 +125,97 @@ namespace AtomicContext.Analyzers.Flow
             exit.State = AtEntry;
             return new BodyFacts(keyOf(owner), BodyWalker.OwnerLocation(owner), 0, false, new List<CallSite>(1) { site }, new List<ExitPoint>(1) { exit },
                 BodyFacts.NoSuspends, BodyFacts.NoPerCpuUses, hasRegionCalls: false, allRegionCallsConditional: false, failed: false, nested: null);
+        }
+
+        /// <summary>
+        /// The method a call <c>f(args)</c> in <paramref name="owner"/>'s one-statement body binds to, found by name when
+        /// C# can bind it to nothing else; null when that cannot be told this way (the call's symbol is asked then).
+        /// A simple name in such a body is looked up in the owner's parameters and type parameters (the body declares
+        /// no local), then among the members of its type and base classes: when the owner is not generic, has no
+        /// parameter so named, its type is a non-generic class or struct with exactly one member so named, a static
+        /// ordinary non-generic method, and no base class has a member so named, that method is the whole method
+        /// group, and the call binds to it when it is applicable: as many by-value arguments as parameters, each
+        /// argument's type the parameter's or an <c>int</c> for a <c>long</c> (types told from the wrapper's
+        /// parameters, literals and the built-in operators on them; anything else is not told here).
+        /// </summary>
+        internal static IMethodSymbol? LookUpSimpleName(IMethodSymbol owner, string name, SeparatedSyntaxList<ArgumentSyntax> arguments)
+        {
+            if (owner.Arity != 0) return null;
+            var ownerParameters = owner.Parameters;
+            if (ParameterNamed(ownerParameters, name) != null) return null;
+            var type = owner.ContainingType;
+            if (type is null || type.TypeKind != TypeKind.Class && type.TypeKind != TypeKind.Struct || type.IsGenericType) return null;
+            var members = type.GetMembers(name);
+            if (members.Length != 1 || !(members[0] is IMethodSymbol method) || method.MethodKind != MethodKind.Ordinary || !method.IsStatic
+                || method.Arity != 0 || method.IsVararg)
+                return null;
+            for (var b = type.BaseType; b != null; b = b.BaseType)
+            {
+                if (!b.GetMembers(name).IsEmpty) return null;
+            }
+            var parameters = method.Parameters;
+            if (parameters.Length != arguments.Count) return null;
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                var parameter = parameters[i];
+                if (parameter.RefKind != RefKind.None || parameter.IsParams) return null;
+                var argument = TypeOf(arguments[i].Expression, ownerParameters);
+                var wanted = parameter.Type.SpecialType;
+                if (argument == SpecialType.None || argument != wanted && !(argument == SpecialType.System_Int32 && wanted == SpecialType.System_Int64))
+                    return null;
+            }
+            return method;
+        }
+
+        /// <summary>The type of a plain value (<see cref="PlainValue"/>) where it is one of the few told here; None otherwise.</summary>
+        private static SpecialType TypeOf(ExpressionSyntax value, ImmutableArray<IParameterSymbol> owner)
+        {
+            switch (value)
+            {
+                case IdentifierNameSyntax name:
+                    return ParameterNamed(owner, name.Identifier.ValueText) is { RefKind: RefKind.None } parameter ? parameter.Type.SpecialType : SpecialType.None;
+                case LiteralExpressionSyntax literal:
+                    return literal.Token.Value switch
+                    {
+                        int _ => SpecialType.System_Int32,
+                        long _ => SpecialType.System_Int64,
+                        bool _ => SpecialType.System_Boolean,
+                        _ => SpecialType.None,
+                    };
+                case ParenthesizedExpressionSyntax parenthesized:
+                    return TypeOf(parenthesized.Expression, owner);
+                case PrefixUnaryExpressionSyntax unary:
+                    {
+                        var operand = TypeOf(unary.Operand, owner);
+                        if (unary.IsKind(SyntaxKind.LogicalNotExpression)) return operand == SpecialType.System_Boolean ? operand : SpecialType.None;
+                        return operand == SpecialType.System_Int32 || operand == SpecialType.System_Int64 ? operand : SpecialType.None;
+                    }
+                case BinaryExpressionSyntax binary:
+                    {
+                        var left = TypeOf(binary.Left, owner);
+                        var right = TypeOf(binary.Right, owner);
+                        bool integral = left == SpecialType.System_Int32 || left == SpecialType.System_Int64;
+                        switch (binary.Kind())
+                        {
+                            case SyntaxKind.LeftShiftExpression:
+                            case SyntaxKind.RightShiftExpression:
+                                return integral && right == SpecialType.System_Int32 ? left : SpecialType.None;
+                            case SyntaxKind.EqualsExpression:
+                            case SyntaxKind.NotEqualsExpression:
+                                return left == right && (integral || left == SpecialType.System_Boolean) ? SpecialType.System_Boolean : SpecialType.None;
+                            case SyntaxKind.LessThanExpression:
+                            case SyntaxKind.LessThanOrEqualExpression:
+                            case SyntaxKind.GreaterThanExpression:
+                            case SyntaxKind.GreaterThanOrEqualExpression:
+                                return left == right && integral ? SpecialType.System_Boolean : SpecialType.None;
+                            default:
+                                // + - * / % & | ^ on two operands of one integral type: that type.
+                                return left == right && integral ? left : SpecialType.None;
+                        }
+                    }
+                default:
+                    return SpecialType.None;
+            }
         }
 
         /// <summary><c>f</c>, <c>T.f</c>, <c>N.T.f</c>: a name, or a name qualified by names (a type or namespace, checked once bound).</summary>
