@@ -198,7 +198,6 @@ namespace AtomicContext.Analyzers.Flow
         /// <summary>The documentation-comment ID of a member, or null where it has none.</summary>
         public static string? DocId(ISymbol symbol)
         {
-            if (symbol is IMethodSymbol method && DocIds.OfSimpleMethod(method) is { } simple) return simple;
             try
             {
                 return DocumentationCommentId.CreateDeclarationId(symbol);
