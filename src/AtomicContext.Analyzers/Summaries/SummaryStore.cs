@@ -53,6 +53,7 @@ namespace AtomicContext.Analyzers.Summaries
         // Sized for the compilation up front (EstimatedMembers): a ConcurrentDictionary that grows makes every
         // node again at each doubling, and these hold one entry per member reached.
         private readonly ConcurrentDictionary<IMethodSymbol, string?> _keys;
+        private readonly DocIds _docIds = new DocIds();
 
         // Every key made in this compilation, back to its method: a callee met in a walk is found without
         // parsing its key (facts kept from an earlier compilation still go through the parser).
@@ -223,12 +224,12 @@ namespace AtomicContext.Analyzers.Summaries
             return key;
         }
 
-        private static string? ComputeKey(IMethodSymbol method)
+        private string? ComputeKey(IMethodSymbol method)
         {
             bool local = method.MethodKind == MethodKind.LocalFunction || method.MethodKind == MethodKind.AnonymousFunction;
             if (!local)
             {
-                var id = BodyWalker.DocId(method);
+                var id = _docIds.OfSimpleMethod(method) ?? BodyWalker.DocId(method);
                 if (!string.IsNullOrEmpty(id)) return id;
             }
             foreach (var location in method.Locations)
