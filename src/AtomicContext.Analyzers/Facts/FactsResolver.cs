@@ -20,7 +20,7 @@ namespace AtomicContext.Analyzers.Facts
         public FactsResolver(FactsFiles files, int capacity = 31)
         {
             _files = files;
-            _cache = new ConcurrentDictionary<ISymbol, MemberFacts>(SummaryStore.LockStripes, capacity, SymbolEqualityComparer.Default);
+            _cache = new ConcurrentDictionary<ISymbol, MemberFacts>(SummaryStore.LockStripes, capacity, Model.ByReference.Instance);
         }
 
         /// <summary>The symbol whose facts and summary stand for this one: the definition of a generic or extension.</summary>

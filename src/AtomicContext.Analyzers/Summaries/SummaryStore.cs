@@ -154,7 +154,7 @@ namespace AtomicContext.Analyzers.Summaries
             _keyOf = KeyOf;
             _factsFilesPrint = factsFilesPrint;
             int capacity = EstimatedMembers(compilation);
-            _keys = new ConcurrentDictionary<IMethodSymbol, string?>(LockStripes, capacity, SymbolEqualityComparer.Default);
+            _keys = new ConcurrentDictionary<IMethodSymbol, string?>(LockStripes, capacity, ByReference.Instance);
             _methodsByKey = new ConcurrentDictionary<string, IMethodSymbol>(LockStripes, capacity, StringComparer.Ordinal);
             _entries = new ConcurrentDictionary<string, Entry>(LockStripes, capacity, StringComparer.Ordinal);
         }
