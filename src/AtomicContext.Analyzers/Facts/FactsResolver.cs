@@ -37,9 +37,12 @@ namespace AtomicContext.Analyzers.Facts
 
         public MemberFacts Get(ISymbol symbol)
         {
-            symbol = Normalize(symbol);
+            // Only normalized symbols are held (compared as objects): most symbols asked about are their own normal
+            // form and are found before it is made.
             if (_cache.TryGetValue(symbol, out var facts)) return facts;
-            return _cache.GetOrAdd(symbol, Compute(symbol));
+            var normalized = Normalize(symbol);
+            if (!ReferenceEquals(normalized, symbol) && _cache.TryGetValue(normalized, out facts)) return facts;
+            return _cache.GetOrAdd(normalized, Compute(normalized));
         }
 
         private MemberFacts Compute(ISymbol symbol)

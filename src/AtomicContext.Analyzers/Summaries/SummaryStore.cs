@@ -217,8 +217,10 @@ namespace AtomicContext.Analyzers.Summaries
         /// </summary>
         public string? KeyOf(IMethodSymbol method)
         {
-            method = (IMethodSymbol)FactsResolver.Normalize(method);
+            // Only normalized methods are held (compared as objects): most are their own normal form, found at once.
             if (_keys.TryGetValue(method, out var known)) return known;
+            method = (IMethodSymbol)FactsResolver.Normalize(method);
+            if (_keys.TryGetValue(method, out known)) return known;
             var key = _keys.GetOrAdd(method, ComputeKey(method));
             if (key != null) _methodsByKey.TryAdd(key, method);
             return key;
