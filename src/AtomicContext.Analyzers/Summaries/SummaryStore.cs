@@ -687,24 +687,27 @@ namespace AtomicContext.Analyzers.Summaries
                 }
                 var sites = reachable == 0 ? NoSites : new SolveSite[reachable];
                 int next = 0;
-                List<Entry>? callees = null;
+                // The distinct callees gathered in the thread's scratch list, then copied once at their number.
+                var callees = t_callees ?? new List<Entry>();
+                t_callees = null;
+                callees.Clear();
                 foreach (var site in calls)
                 {
                     Entry? callee = site.Callee != null && CallsMember(site) ? store.EntryOf(site.Callee) : null;
                     // Every summary edge, reachable or not (the solve orders components by all of them); an edge's
                     // callee calls through its summary, so its entry was made just above.
-                    if (IsSummaryEdge(site))
-                    {
-                        callees ??= new List<Entry>(4);
-                        if (!callees.Contains(callee!)) callees.Add(callee!);
-                    }
+                    if (IsSummaryEdge(site) && !callees.Contains(callee!)) callees.Add(callee!);
                     if (site.State.IsUnreachable) continue;
                     int rel = site.State.Depths.Max - facts.Baseline;
                     sites[next++] = new SolveSite(site, rel, HoldsRegion(facts, rel), callee);
                 }
                 Sites = sites;
-                Callees = callees is null ? NoEntries : callees.ToArray();
+                Callees = callees.Count == 0 ? NoEntries : callees.ToArray();
+                callees.Clear();
+                if (callees.Capacity <= 1024) t_callees = callees;
             }
+
+            [ThreadStatic] private static List<Entry>? t_callees;
 
             public BodyFacts Facts { get; }
 
@@ -921,7 +924,7 @@ namespace AtomicContext.Analyzers.Summaries
         /// A reachable call site of a cyclic component's member, prepared once for the component's fixpoint: what
         /// a callee outside the component contributes does not change while it runs, so it is computed once.
         /// </summary>
-        private sealed class PreparedSite
+        private readonly struct PreparedSite
         {
             public PreparedSite(CallSite site, Entry? callee, int rel, bool inRegion, int member, List<Contribution>? outside)
             {
