@@ -175,10 +175,13 @@ namespace AtomicContext.Analyzers.Summaries
         {
             if (TreePrints.TryGetValue(tree, out var known)) return known.Value;
             var root = tree.GetRoot(ct);
-            var cuts = new List<Cut>();
+            // The thread's scratch list and buffer (a tree's cuts are done with when its print is).
+            var cuts = t_cuts ?? new List<Cut>();
+            t_cuts = null;
+            cuts.Clear();
             CutsOf(root, cuts);
             var text = tree.GetText(ct);
-            var buffer = new char[Math.Min(Math.Max(text.Length, 1), 4096)];
+            var buffer = t_buffer ??= new char[4096];
             ulong h = Fnv.Offset;
             int at = 0;
             foreach (var cut in cuts)
@@ -191,8 +194,13 @@ namespace AtomicContext.Analyzers.Summaries
                 at = cut.End;
             }
             h = HashText(h, text, at, text.Length, buffer);
+            cuts.Clear();
+            if (cuts.Capacity <= 1 << 16) t_cuts = cuts;
             return TreePrints.GetValue(tree, _ => new StrongBox<ulong>(h)).Value;
         }
+
+        [ThreadStatic] private static List<Cut>? t_cuts;
+        [ThreadStatic] private static char[]? t_buffer;
 
         /// <summary>A span left out of the print, in source order, with what stands in for it.</summary>
         private readonly struct Cut
