@@ -21,7 +21,11 @@ namespace AtomicContext.Analyzers.Tests
 
         static ReuseAcrossCompilationsTests()
         {
-            AtomicContextAnalyzer.StoreObserver += store => Stores.Add(store);
+            // Only this class's compilations (they declare Middle): a store kept holds its compilation alive.
+            AtomicContextAnalyzer.StoreObserver += store =>
+            {
+                if (store.Compilation.GetTypeByMetadataName("Middle") != null) Stores.Add(store);
+            };
         }
 
         private const string Caller = """

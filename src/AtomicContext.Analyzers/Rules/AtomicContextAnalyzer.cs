@@ -254,19 +254,57 @@ namespace AtomicContext.Analyzers.Rules
             }
             var facts = store.FactsForDeclaration(owner, context.CodeBlock, context.SemanticModel, ct);
             if (facts is null) return;
-            var report = new Action<Diagnostic>(context.ReportDiagnostic);
-
-            // Local functions and lambdas are separate bodies, walked with this one (and theirs, in turn).
-            List<BodyFacts>? holding = null;
-            if (Report(facts, ownerFacts, Display.Name(owner, ownerFacts), report)) (holding ??= new List<BodyFacts>()).Add(facts);
-            var pending = facts.NestedBodies.Count == 0 ? null : new Stack<NestedBody>(facts.NestedBodies);
-            while (pending?.Count > 0)
+            var reporter = BlockReporter.Take(context);
+            try
             {
-                var nested = pending.Pop();
-                if (Report(nested.Facts, nested.OwnerFacts, nested.OwnerName, report)) (holding ??= new List<BodyFacts>()).Add(nested.Facts);
-                foreach (var inner in nested.Facts.NestedBodies) pending.Push(inner);
+                var report = reporter.Report;
+                // Local functions and lambdas are separate bodies, walked with this one (and theirs, in turn).
+                List<BodyFacts>? holding = null;
+                if (Report(facts, ownerFacts, Display.Name(owner, ownerFacts), report)) (holding ??= new List<BodyFacts>()).Add(facts);
+                var pending = facts.NestedBodies.Count == 0 ? null : new Stack<NestedBody>(facts.NestedBodies);
+                while (pending?.Count > 0)
+                {
+                    var nested = pending.Pop();
+                    if (Report(nested.Facts, nested.OwnerFacts, nested.OwnerName, report)) (holding ??= new List<BodyFacts>()).Add(nested.Facts);
+                    foreach (var inner in nested.Facts.NestedBodies) pending.Push(inner);
+                }
+                if (holding != null) CheckSleeps(holding, owner, context.CodeBlock, store, deferred, report, ct);
             }
-            if (holding != null) CheckSleeps(holding, owner, context.CodeBlock, store, deferred, report, ct);
+            finally
+            {
+                reporter.Release();
+            }
+        }
+
+        /// <summary>
+        /// Reports into the code block being analysed: one delegate per thread, not one per block (a delegate to a
+        /// method of the context, a struct, was a box and a delegate for every walked body). It is never kept past
+        /// the block's action (held ACA0001 checks report through the context of the tree's end); released, it
+        /// holds no context, so no compilation is kept alive by it.
+        /// </summary>
+        private sealed class BlockReporter
+        {
+            [ThreadStatic] private static BlockReporter? t_free;
+            private CodeBlockAnalysisContext _context;
+
+            private BlockReporter() => Report = d => _context.ReportDiagnostic(d);
+
+            public Action<Diagnostic> Report { get; }
+
+            /// <summary>The thread's reporter, set to the block (a new one when the thread's is in use).</summary>
+            public static BlockReporter Take(CodeBlockAnalysisContext context)
+            {
+                var reporter = t_free ?? new BlockReporter();
+                t_free = null;
+                reporter._context = context;
+                return reporter;
+            }
+
+            public void Release()
+            {
+                _context = default;
+                t_free = this;
+            }
         }
 
         /// <summary>ACA0001 waits for the tree to be complete (DeferredSleeps), unless it is already.</summary>
