@@ -152,7 +152,7 @@ namespace AtomicContext.Analyzers.Flow
             if (noMigrate && _owner != null)
             {
                 var location = OwnerLocation(_owner) ?? body.Syntax.GetLocation();
-                entry = new FlowState(DepthSet.Of(0), null).Enter(new Opener(Display.Name(_owner), location, DocId(_owner), isNoMigrateBody: true));
+                entry = new FlowState(DepthSet.Of(0), null).Enter(new Opener(Display.Name(_owner), location, OpenerDocId(_owner), isNoMigrateBody: true));
             }
 
             FlowState end = FlowState.Unreachable;
@@ -1001,10 +1001,20 @@ namespace AtomicContext.Analyzers.Flow
             _openers ??= new Dictionary<SyntaxNode, Opener>();
             if (!_openers.TryGetValue(syntax, out var opener))
             {
-                opener = new Opener(Display.Name(symbol), location, DocId(FactsResolver.Normalize(symbol)), isNoMigrateBody: false);
+                opener = new Opener(Display.Name(symbol), location, OpenerDocId(symbol), isNoMigrateBody: false);
                 _openers.Add(syntax, opener);
             }
             return opener;
+        }
+
+        /// <summary>
+        /// The documentation ID of a region's member: its summary key where that is one (the store made it already,
+        /// from the names it keeps per type), else Roslyn's — a local function's or lambda's key is its location.
+        /// </summary>
+        private string? OpenerDocId(ISymbol symbol)
+        {
+            var key = symbol is IMethodSymbol method ? _keyOf(method) : null;
+            return key is null || key.StartsWith("~", StringComparison.Ordinal) ? DocId(FactsResolver.Normalize(symbol)) : key;
         }
 
         // ------------------------------------------------------------------ arguments of [MightSleepIf]
