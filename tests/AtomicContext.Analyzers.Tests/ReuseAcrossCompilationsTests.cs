@@ -63,6 +63,31 @@ namespace AtomicContext.Analyzers.Tests
         }
 
         [Fact]
+        public async Task A_compilation_never_reads_the_facts_it_keeps_itself_the_next_one_does()
+        {
+            // One tree, three bodies walked one after another: each body after the first would look its key up
+            // in the tree's kept facts (folding the writes before it) if the compilation read its own.
+            const string oneTree = """
+                using K;
+                using static K.Sched;
+                class Caller { static void f(spinlock_t l) { spin_lock(l); Middle.step(); spin_unlock(l); } }
+                static class Middle { public static void step() { Leaf.a(); } }
+                static class Leaf { public static void a() { K.Sched.msleep(1); } }
+                """;
+            var first = Compiler.Create(new[] { oneTree });
+            var tree = first.SyntaxTrees.First();
+            var run1 = await Compiler.AnalyzeAll(first, concurrent: false);
+            Assert.Empty(run1.Exceptions);
+            Assert.Equal(3, SharedFacts.PendingWrites(tree));
+
+            var second = first.RemoveAllSyntaxTrees().AddSyntaxTrees(first.SyntaxTrees);
+            var (messages, walked) = await AnalyzeCaller(second);
+            Assert.Equal(0, walked);
+            Assert.Single(messages);
+            Assert.Equal(0, SharedFacts.PendingWrites(tree));
+        }
+
+        [Fact]
         public async Task An_edit_inside_a_callees_body_is_seen_and_only_that_tree_is_walked_again()
         {
             var first = Compiler.Create(new[] { Caller, Middle, Leaf });

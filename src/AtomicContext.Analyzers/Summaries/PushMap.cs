@@ -98,7 +98,8 @@ namespace AtomicContext.Analyzers.Summaries
                 oldestFirst = node;
                 node = next;
             }
-            _folded ??= new Dictionary<string, TValue>(StringComparer.Ordinal);
+            // Sized for what is pending: most maps are folded once, at their first read.
+            _folded ??= new Dictionary<string, TValue>(newestFirst.Count, StringComparer.Ordinal);
             for (var node = oldestFirst; node != null; node = node.Next) _folded[node.Key] = node.Value;
         }
     }

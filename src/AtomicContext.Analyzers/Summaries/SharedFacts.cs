@@ -31,9 +31,21 @@ namespace AtomicContext.Analyzers.Summaries
     {
         private sealed class TreeCache
         {
-            public TreeCache(ulong environment) => Environment = environment;
+            public TreeCache(ulong environment, object maker)
+            {
+                Environment = environment;
+                Maker = maker;
+            }
 
             public ulong Environment { get; }
+
+            /// <summary>
+            /// The token of the compilation's store that made this cache (a bare object: it keeps no compilation
+            /// alive). That compilation has nothing to find in it: each body it keeps here is in its own entries
+            /// too (a thread that misses one in the instant between the two walks it again, as without the cache), so its reads skip it: no lock, no fold of the pending writes, and the
+            /// map is folded, at its full size, only when a later compilation reads it.
+            /// </summary>
+            public object Maker { get; }
             public PushMap<BodyFacts> Bodies { get; } = new PushMap<BodyFacts>();
         }
 
@@ -93,28 +105,34 @@ namespace AtomicContext.Analyzers.Summaries
             return index != null && index.Paths.TryGetValue(key, out var path) ? path : null;
         }
 
+        /// <summary>Test hook: how many of the tree's kept writes no read has folded yet (-1: nothing kept).</summary>
+        internal static int PendingWrites(SyntaxTree tree) =>
+            Caches.TryGetValue(tree, out var box) && Volatile.Read(ref box.Value) is { } cache ? cache.Bodies.Pending : -1;
+
         /// <summary>Whether any facts are kept for the tree (in whatever environment): asked before the environment is made.</summary>
         public static bool HasFacts(SyntaxTree tree) => Caches.TryGetValue(tree, out var box) && Volatile.Read(ref box.Value) != null;
 
         /// <summary>Whether facts were ever kept (an index exists): asked before the environment is made.</summary>
         public static bool AnyKept => Volatile.Read(ref _lastIndex) != null;
 
-        public static BodyFacts? Get(SyntaxTree tree, ulong environment, string key)
+        /// <param name="reader">The reading store's token: a cache it made itself is not read (<see cref="TreeCache.Maker"/>).</param>
+        public static BodyFacts? Get(SyntaxTree tree, ulong environment, string key, object reader)
         {
             if (!Caches.TryGetValue(tree, out var box)) return null;
             var cache = Volatile.Read(ref box.Value);
-            if (cache is null || cache.Environment != environment) return null;
+            if (cache is null || cache.Environment != environment || ReferenceEquals(cache.Maker, reader)) return null;
             return cache.Bodies.TryGetValue(key, out var facts) ? facts : null;
         }
 
-        public static void Put(SyntaxTree tree, ulong environment, string key, BodyFacts facts)
+        /// <param name="maker">The writing store's token, recorded if this write makes the tree's cache.</param>
+        public static void Put(SyntaxTree tree, ulong environment, string key, BodyFacts facts, object maker)
         {
             if (facts.Failed) return;
             var box = Caches.GetValue(tree, _ => new StrongBox<TreeCache?>());
             var cache = Volatile.Read(ref box.Value);
             if (cache is null || cache.Environment != environment)
             {
-                var fresh = new TreeCache(environment);
+                var fresh = new TreeCache(environment, maker);
                 var seen = Interlocked.CompareExchange(ref box.Value, fresh, cache);
                 cache = ReferenceEquals(seen, cache) ? fresh : seen;
                 if (cache is null || cache.Environment != environment) return;

@@ -85,6 +85,8 @@ namespace AtomicContext.Analyzers.Summaries
         private ulong _environmentPrint;
         private int _environmentState; // 0: not made, 1: being made, 2: made
         private readonly object _environmentGate = new object();
+        /// <summary>This store in the kept facts (<see cref="SharedFacts"/>): a bare object, so they hold no compilation.</summary>
+        private readonly object _token = new object();
         private readonly ConcurrentQueue<(SyntaxTree Tree, string Key, BodyFacts Facts)> _keepLater = new ConcurrentQueue<(SyntaxTree, string, BodyFacts)>();
 
         /// <summary>The environment print, made now if need be (waiting while another thread makes it).</summary>
@@ -119,20 +121,20 @@ namespace AtomicContext.Analyzers.Summaries
 
         /// <summary>Facts kept for this body from an earlier compilation (the environment is made only where the tree has some).</summary>
         private BodyFacts? Kept(SyntaxTree tree, string key) =>
-            SharedFacts.HasFacts(tree) ? SharedFacts.Get(tree, EnvironmentPrint(), key) : null;
+            SharedFacts.HasFacts(tree) ? SharedFacts.Get(tree, EnvironmentPrint(), key, _token) : null;
 
         /// <summary>Keeps a body's facts for later compilations of the same tree; never waits for the environment.</summary>
         private void Keep(SyntaxTree tree, string key, BodyFacts facts)
         {
             if (Volatile.Read(ref _environmentState) == 2)
             {
-                SharedFacts.Put(tree, _environmentPrint, key, facts);
+                SharedFacts.Put(tree, _environmentPrint, key, facts, _token);
                 return;
             }
             if (Interlocked.CompareExchange(ref _environmentState, 1, 0) == 0)
             {
                 ulong print = MakeEnvironment();
-                SharedFacts.Put(tree, print, key, facts);
+                SharedFacts.Put(tree, print, key, facts, _token);
                 KeepQueued(print);
                 return;
             }
@@ -143,7 +145,7 @@ namespace AtomicContext.Analyzers.Summaries
 
         private void KeepQueued(ulong print)
         {
-            while (_keepLater.TryDequeue(out var item)) SharedFacts.Put(item.Tree, print, item.Key, item.Facts);
+            while (_keepLater.TryDequeue(out var item)) SharedFacts.Put(item.Tree, print, item.Key, item.Facts, _token);
         }
 
         /// <param name="factsFilesPrint">A hash of the additional files that give facts (part of the environment print).</param>
