@@ -108,8 +108,11 @@ namespace AtomicContext.Analyzers.Facts
 
         private static Dictionary<TextSpanKey, BodyTokens> Build(SyntaxTree tree)
         {
-            var index = new Dictionary<TextSpanKey, BodyTokens>(Math.Max(tree.Length / 128, 4));
-            var scratch = new Dictionary<string, int>(StringComparer.Ordinal);
+            // The bodies are listed first, then indexed at their number: the index stays beside the tree (an
+            // estimate from the text's length was 2-3x too large on kernel-like code, and growing it costs copies).
+            var found = t_found ?? new List<KeyValuePair<TextSpanKey, BodyTokens>>();
+            t_found = null;
+            Dictionary<string, int>? scratch = null;
             // One scanner per thread, its tables kept from tree to tree (cleared, not made again).
             var scanner = t_scanner ?? new TextScanner();
             t_scanner = null;
@@ -128,11 +131,19 @@ namespace AtomicContext.Analyzers.Facts
                     _ => null,
                 };
                 if (codeBlock is null) continue;
-                var key = new TextSpanKey(codeBlock);
-                if (!index.ContainsKey(key)) index.Add(key, scanner.Scan(codeBlock) ?? Read(codeBlock, scratch));
+                found.Add(new KeyValuePair<TextSpanKey, BodyTokens>(new TextSpanKey(codeBlock),
+                    scanner.Scan(codeBlock) ?? Read(codeBlock, scratch ??= new Dictionary<string, int>(StringComparer.Ordinal))));
             }
             scanner.Start(null);
             if (scanner.Small) t_scanner = scanner; // a huge tree's tables are not kept for the thread
+            var index = new Dictionary<TextSpanKey, BodyTokens>(found.Count);
+            foreach (var pair in found)
+            {
+                // Two blocks of one span (only in broken code): the first is kept, as the walk met it.
+                if (!index.ContainsKey(pair.Key)) index.Add(pair.Key, pair.Value);
+            }
+            found.Clear();
+            if (found.Capacity <= 1 << 14) t_found = found;
             return index;
         }
 
@@ -148,6 +159,7 @@ namespace AtomicContext.Analyzers.Facts
         }
 
         [ThreadStatic] private static TextScanner? t_scanner;
+        [ThreadStatic] private static List<KeyValuePair<TextSpanKey, BodyTokens>>? t_found;
 
         private static BodyTokens Read(SyntaxNode codeBlock, Dictionary<string, int> scratch)
         {
