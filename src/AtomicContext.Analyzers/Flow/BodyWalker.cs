@@ -148,11 +148,11 @@ namespace AtomicContext.Analyzers.Flow
         private BodyFacts Run(IOperation body, bool noMigrate)
         {
             _root = body;
-            FlowState entry = new FlowState(DepthSet.Of(0), null);
+            FlowState entry = FlowState.AtDepthZero;
             if (noMigrate && _owner != null)
             {
                 var location = OwnerLocation(_owner) ?? body.Syntax.GetLocation();
-                entry = new FlowState(DepthSet.Of(0), null).Enter(new Opener(Display.Name(_owner), location, OpenerDocId(_owner), isNoMigrateBody: true));
+                entry = FlowState.AtDepthZero.Enter(new Opener(Display.Name(_owner), location, OpenerDocId(_owner), isNoMigrateBody: true));
             }
 
             FlowState end = FlowState.Unreachable;

@@ -31,8 +31,6 @@ namespace AtomicContext.Analyzers.Flow
         // How many nodes an argument may have: the shapes looked for are small; a bigger one is walked.
         private const int MaxArgumentNodes = 32;
 
-        private static readonly FlowState AtEntry = new FlowState(DepthSet.Of(0), null).Flatten();
-
         /// <summary>The body's facts when it is a wrapper this reads; null when the body must be walked.</summary>
         public static BodyFacts? TryFacts(IMethodSymbol owner, SyntaxNode declaration, SemanticModel model, FactsResolver facts, Func<IMethodSymbol, string?> keyOf, CancellationToken ct)
         {
@@ -115,14 +113,14 @@ namespace AtomicContext.Analyzers.Flow
 
             var site = new CallSite(Display.Name(callee, calleeFacts), keyOf(callee), calleeFacts.SourceBody, calleeFacts, null, invocation, CallKind.Invocation, args)
             {
-                State = AtEntry,
+                State = FlowState.AtDepthZero,
             };
             // Where the walker puts the exit: at the return (for => f(args), the implicit return of the
             // expression), else at the end of the body.
             var exit = returns
                 ? new ExitPoint((statement is ArrowExpressionClauseSyntax ? expression : statement).GetLocation(), isEndOfBody: false)
                 : new ExitPoint(BodyWalker.ClosingLocation(method).Location, isEndOfBody: true);
-            exit.State = AtEntry;
+            exit.State = FlowState.AtDepthZero;
             return new BodyFacts(keyOf(owner), BodyWalker.OwnerLocation(owner), 0, false, new List<CallSite>(1) { site }, new List<ExitPoint>(1) { exit },
                 BodyFacts.NoSuspends, BodyFacts.NoPerCpuUses, hasRegionCalls: false, allRegionCallsConditional: false, failed: false, nested: null);
         }

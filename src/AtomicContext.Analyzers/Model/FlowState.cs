@@ -144,6 +144,12 @@ namespace AtomicContext.Analyzers.Model
 
         public static FlowState Unreachable => default;
 
+        /// <summary>
+        /// A body's entry outside any region, nothing assumed: one for all bodies (a state's facets are never
+        /// changed once made), where every walk made its own and most call sites kept it.
+        /// </summary>
+        public static FlowState AtDepthZero { get; } = new FlowState(DepthSet.Of(0), null);
+
         public bool IsUnreachable => _facets is null;
 
         public DepthSet Depths
