@@ -209,6 +209,14 @@ namespace AtomicContext.Analyzers.Summaries
         private int _solvesBinding;
 
         public FactsResolver Facts => _facts;
+
+        /// <summary>Test hook: every symbol the store's caches hold (its keys' methods and the facts resolver's members).</summary>
+        internal IEnumerable<ISymbol> HeldSymbols()
+        {
+            foreach (var method in _keys.Keys) yield return method;
+            foreach (var method in _methodsByKey.Values) yield return method;
+            foreach (var symbol in _facts.HeldSymbols) yield return symbol;
+        }
         public Compilation Compilation => _compilation;
 
         // ------------------------------------------------------------------ keys
@@ -223,6 +231,9 @@ namespace AtomicContext.Analyzers.Summaries
             if (_keys.TryGetValue(method, out var known)) return known;
             method = (IMethodSymbol)FactsResolver.Normalize(method);
             if (_keys.TryGetValue(method, out known)) return known;
+            // Not held: a lambda's or local function's symbol holds what binding its body made (see
+            // FactsResolver.IsMadeByBinding); its key is a path and position, made again when asked.
+            if (FactsResolver.IsMadeByBinding(method)) return ComputeKey(method);
             var key = _keys.GetOrAdd(method, ComputeKey(method));
             if (key != null) _methodsByKey.TryAdd(key, method);
             return key;
