@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis;
 
 namespace AtomicContext.Analyzers.Flow
 {
-    public enum CallKind
+    public enum CallKind : byte
     {
         Invocation,
         Creation,
@@ -46,23 +46,29 @@ namespace AtomicContext.Analyzers.Flow
     /// A call in a body, with the region state that reaches it (joined over every path). Symbol-free (names,
     /// keys, locations in the body's own tree), so facts can outlive the compilation that bound the body.
     /// </summary>
-    public sealed class CallSite
+    /// <remarks>
+    /// One per call of every walked body, kept for the whole compilation and beside the tree after it (142k at the
+    /// benchmark's 8x): only what most sites have is a field here. A site with arguments to classify or a location
+    /// of its own (a lock, using or foreach) is a <see cref="DetailedCallSite"/>.
+    /// </remarks>
+    public class CallSite
     {
-        /// <param name="location">Where the call is reported; null for <paramref name="syntax"/>'s own span (made when first asked).</param>
-        internal CallSite(string name, string? callee, bool calleeHasBody, MemberFacts facts, Location? location, SyntaxNode syntax, CallKind kind, ImmutableArray<ArgValue> args)
+        private protected CallSite(string name, string? callee, bool calleeHasBody, MemberFacts facts, SyntaxNode syntax, CallKind kind)
         {
             Name = name;
             Callee = callee;
             CalleeHasBody = calleeHasBody;
             Facts = facts;
-            _location = location;
             _tree = syntax.SyntaxTree;
             _span = syntax.Span;
             Kind = kind;
-            Args = args;
         }
 
-        private Location? _location;
+        /// <param name="location">Where the call is reported; null for <paramref name="syntax"/>'s own span.</param>
+        internal static CallSite Create(string name, string? callee, bool calleeHasBody, MemberFacts facts, Location? location, SyntaxNode syntax, CallKind kind, ImmutableArray<ArgValue> args) =>
+            location is null && args.IsDefaultOrEmpty
+                ? new CallSite(name, callee, calleeHasBody, facts, syntax, kind)
+                : new DetailedCallSite(name, callee, calleeHasBody, facts, location, syntax, kind, args);
 
         // The call's tree and span, not its node: facts are kept for the whole compilation (and beyond, beside
         // the tree), and a red node would keep its body's red subtree alive with it.
@@ -78,19 +84,42 @@ namespace AtomicContext.Analyzers.Flow
         /// <summary>The callee has a body in source, so it has a summary.</summary>
         public bool CalleeHasBody { get; }
 
+        public CallKind Kind { get; }
+
         /// <summary>What the callee says of itself (attributes, built-in list, additional files).</summary>
         public MemberFacts Facts { get; }
 
-        /// <summary>Where the call is reported (most sites never are: made on first use).</summary>
-        public Location Location => _location ?? (_location = Location.Create(_tree, _span));
-        public CallKind Kind { get; }
+        /// <summary>Where the call is reported (most sites never are: made when asked).</summary>
+        public Location Location => GivenLocation ?? Location.Create(_tree, _span);
 
         /// <summary>Arguments by the callee's parameter ordinal (empty when the callee has no [MightSleepIf] to evaluate).</summary>
-        public ImmutableArray<ArgValue> Args { get; }
+        public virtual ImmutableArray<ArgValue> Args => ImmutableArray<ArgValue>.Empty;
+
+        /// <summary>A location other than the call's span (null for most sites).</summary>
+        private protected virtual Location? GivenLocation => null;
 
         public FlowState State { get; internal set; }
+
         /// <summary>Where the call starts (asked to order a body's calls: told once).</summary>
-        public int Position => _location?.SourceSpan.Start ?? _span.Start;
+        public int Position => GivenLocation?.SourceSpan.Start ?? _span.Start;
+    }
+
+    /// <summary>A call site with classified arguments or a location of its own.</summary>
+    internal sealed class DetailedCallSite : CallSite
+    {
+        private readonly Location? _location;
+        private readonly ImmutableArray<ArgValue> _args;
+
+        internal DetailedCallSite(string name, string? callee, bool calleeHasBody, MemberFacts facts, Location? location, SyntaxNode syntax, CallKind kind, ImmutableArray<ArgValue> args)
+            : base(name, callee, calleeHasBody, facts, syntax, kind)
+        {
+            _location = location;
+            _args = args.IsDefault ? ImmutableArray<ArgValue>.Empty : args;
+        }
+
+        public override ImmutableArray<ArgValue> Args => _args;
+
+        private protected override Location? GivenLocation => _location;
     }
 
     public sealed class ExitPoint

@@ -942,7 +942,7 @@ namespace AtomicContext.Analyzers.Flow
                 string name = kind == CallKind.Lock ? "lock (Monitor.Enter)" : named is IMethodSymbol ? Display.Name(named, facts) : Display.Name(named);
                 string? callee = method is null ? null : _keyOf(method);
                 bool hasBody = method != null && facts.SourceBody;
-                site = new CallSite(name, callee, hasBody, facts, location, syntax, kind, args);
+                site = CallSite.Create(name, callee, hasBody, facts, location, syntax, kind, args);
                 AddCall(key, site);
             }
             site.State = site.State.Join(s);

@@ -111,10 +111,8 @@ namespace AtomicContext.Analyzers.Flow
             }
             var args = values is null ? ImmutableArray<ArgValue>.Empty : ImmutableArray.Create(values);
 
-            var site = new CallSite(Display.Name(callee, calleeFacts), keyOf(callee), calleeFacts.SourceBody, calleeFacts, null, invocation, CallKind.Invocation, args)
-            {
-                State = FlowState.AtDepthZero,
-            };
+            var site = CallSite.Create(Display.Name(callee, calleeFacts), keyOf(callee), calleeFacts.SourceBody, calleeFacts, null, invocation, CallKind.Invocation, args);
+            site.State = FlowState.AtDepthZero;
             // Where the walker puts the exit: at the return (for => f(args), the implicit return of the
             // expression), else at the end of the body.
             var exit = returns
