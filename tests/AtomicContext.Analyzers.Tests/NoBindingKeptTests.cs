@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using System.Linq;
 using System.Threading.Tasks;
-using AtomicContext.Analyzers.Rules;
-using AtomicContext.Analyzers.Summaries;
 using Microsoft.CodeAnalysis;
 using Xunit;
 
@@ -15,16 +12,6 @@ namespace AtomicContext.Analyzers.Tests
     /// </summary>
     public class NoBindingKeptTests
     {
-        private static readonly ConcurrentBag<SummaryStore> Stores = new ConcurrentBag<SummaryStore>();
-
-        static NoBindingKeptTests()
-        {
-            AtomicContextAnalyzer.StoreObserver += store =>
-            {
-                if (store.Compilation.GetTypeByMetadataName("WithFunctions") != null) Stores.Add(store);
-            };
-        }
-
         private const string Source = """
             using K;
             using static K.Sched;
@@ -45,6 +32,7 @@ namespace AtomicContext.Analyzers.Tests
         [Fact]
         public async Task Lambdas_and_local_functions_are_analysed_and_their_symbols_are_not_held()
         {
+            using var stores = new ObservedStores("WithFunctions");
             var run = await Compiler.AnalyzeAll(Compiler.Create(new[] { Source }));
             Assert.Empty(run.Exceptions);
             var messages = run.Diagnostics.Where(d => d.Id == "ACA0001").Select(d => d.GetMessage()).ToArray();
@@ -52,7 +40,7 @@ namespace AtomicContext.Analyzers.Tests
             Assert.Contains(messages, m => m.StartsWith("'a' may sleep", System.StringComparison.Ordinal) && m.EndsWith("msleep", System.StringComparison.Ordinal));
             Assert.Contains(messages, m => m.StartsWith("'local' may sleep", System.StringComparison.Ordinal) && m.EndsWith("local → msleep", System.StringComparison.Ordinal));
 
-            var store = Assert.Single(Stores);
+            var store = Assert.Single(stores.All);
             var held = store.HeldSymbols().ToArray();
             Assert.Contains(held, s => s.Name == "f");
             Assert.DoesNotContain(held, s => s is IMethodSymbol m && (m.MethodKind == MethodKind.AnonymousFunction || m.MethodKind == MethodKind.LocalFunction));

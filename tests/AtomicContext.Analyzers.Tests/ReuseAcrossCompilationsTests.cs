@@ -1,9 +1,7 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using AtomicContext.Analyzers.Rules;
 using AtomicContext.Analyzers.Summaries;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -17,15 +15,12 @@ namespace AtomicContext.Analyzers.Tests
     /// </summary>
     public class ReuseAcrossCompilationsTests
     {
-        private static readonly ConcurrentBag<SummaryStore> Stores = new ConcurrentBag<SummaryStore>();
+        // This class's compilations declare Middle; observed from the class's first use to the process's end.
+        private static readonly ObservedStores Stores = new ObservedStores("Middle");
 
         static ReuseAcrossCompilationsTests()
         {
-            // Only this class's compilations (they declare Middle): a store kept holds its compilation alive.
-            AtomicContextAnalyzer.StoreObserver += store =>
-            {
-                if (store.Compilation.GetTypeByMetadataName("Middle") != null) Stores.Add(store);
-            };
+            // Made before any test of the class runs (a field initializer alone may run at its first read).
         }
 
         private const string Caller = """
@@ -39,12 +34,12 @@ namespace AtomicContext.Analyzers.Tests
         private static async Task<(string[] Messages, int Walked)> AnalyzeCaller(CSharpCompilation compilation)
         {
             var run = new Compiler.Run();
-            var earlier = new System.Collections.Generic.HashSet<SummaryStore>(Stores);
+            var earlier = new System.Collections.Generic.HashSet<SummaryStore>(Stores.All);
             var cwa = Compiler.WithAnalyzer(compilation, run);
             var tree = compilation.SyntaxTrees.First();
             var diagnostics = await cwa.GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(tree), null, CancellationToken.None);
             Assert.Empty(run.Exceptions);
-            var store = Stores.Where(s => !earlier.Contains(s) && s.Compilation.SyntaxTrees.SequenceEqual(compilation.SyntaxTrees)).ToArray();
+            var store = Stores.All.Where(s => !earlier.Contains(s) && s.Compilation.SyntaxTrees.SequenceEqual(compilation.SyntaxTrees)).ToArray();
             return (diagnostics.Select(d => d.GetMessage()).ToArray(), store.Sum(s => s.BodiesWalked));
         }
 

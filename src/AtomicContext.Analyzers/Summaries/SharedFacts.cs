@@ -42,8 +42,9 @@ namespace AtomicContext.Analyzers.Summaries
             /// <summary>
             /// The token of the compilation's store that made this cache (a bare object: it keeps no compilation
             /// alive). That compilation has nothing to find in it: each body it keeps here is in its own entries
-            /// too (a thread that misses one in the instant between the two walks it again, as without the cache), so its reads skip it: no lock, no fold of the pending writes, and the
-            /// map is folded, at its full size, only when a later compilation reads it.
+            /// too (a thread that misses one in the instant between the two walks it again, as without the
+            /// cache). So its reads skip it: no lock, no fold of the pending writes, and the map is folded, at
+            /// its full size, only when a later compilation reads it.
             /// </summary>
             public object Maker { get; }
             public PushMap<BodyFacts> Bodies { get; } = new PushMap<BodyFacts>();

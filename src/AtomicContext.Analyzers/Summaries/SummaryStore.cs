@@ -217,6 +217,7 @@ namespace AtomicContext.Analyzers.Summaries
             foreach (var method in _methodsByKey.Values) yield return method;
             foreach (var symbol in _facts.HeldSymbols) yield return symbol;
         }
+
         public Compilation Compilation => _compilation;
 
         // ------------------------------------------------------------------ keys
