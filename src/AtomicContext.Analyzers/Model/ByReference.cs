@@ -8,7 +8,8 @@ namespace AtomicContext.Analyzers.Model
     /// Symbols compared as objects. For the per-compilation caches of definitions (normalized first): a compilation
     /// has one object per definition, so this finds what <see cref="SymbolEqualityComparer.Default"/> finds, without
     /// its calls through the symbol's interfaces at every lookup. Where one symbol could come as two objects (a local
-    /// or lambda of two bindings of a body), the cache holds it twice, each with the same value: never a wrong one.
+    /// of two bindings of a body), the cache holds it twice, each with the same value: never a wrong one. (Lambdas
+    /// and local functions are not held at all: <see cref="Facts.FactsResolver.IsMadeByBinding"/>.)
     /// </summary>
     internal sealed class ByReference : IEqualityComparer<ISymbol>, IEqualityComparer<IMethodSymbol>
     {

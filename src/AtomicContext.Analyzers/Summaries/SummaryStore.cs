@@ -234,20 +234,22 @@ namespace AtomicContext.Analyzers.Summaries
             if (_keys.TryGetValue(method, out known)) return known;
             // Not held: a lambda's or local function's symbol holds what binding its body made (see
             // FactsResolver.IsMadeByBinding); its key is a path and position, made again when asked.
-            if (FactsResolver.IsMadeByBinding(method)) return ComputeKey(method);
+            if (FactsResolver.IsMadeByBinding(method)) return LocationKey(method);
             var key = _keys.GetOrAdd(method, ComputeKey(method));
             if (key != null) _methodsByKey.TryAdd(key, method);
             return key;
         }
 
+        /// <summary>The key of a method that is not a lambda or local function: its documentation ID where it has one.</summary>
         private string? ComputeKey(IMethodSymbol method)
         {
-            bool local = method.MethodKind == MethodKind.LocalFunction || method.MethodKind == MethodKind.AnonymousFunction;
-            if (!local)
-            {
-                var id = _docIds.OfSimpleMethod(method) ?? BodyWalker.DocId(method);
-                if (!string.IsNullOrEmpty(id)) return id;
-            }
+            var id = _docIds.OfSimpleMethod(method) ?? BodyWalker.DocId(method);
+            return string.IsNullOrEmpty(id) ? LocationKey(method) : id;
+        }
+
+        /// <summary><c>~path@position</c>: the key of a lambda or local function (only ever called from its own tree), or of a method with no ID.</summary>
+        private static string? LocationKey(IMethodSymbol method)
+        {
             foreach (var location in method.Locations)
             {
                 if (location.IsInSource && location.SourceTree != null)
