@@ -271,7 +271,8 @@ namespace AtomicContext.Analyzers.Flow
             RuntimeHelpers.EnsureSufficientExecutionStack();
             _ct.ThrowIfCancellationRequested();
             var kind = op.Kind;
-            // The commonest kinds first, by kind (a jump table): the type switch below tests interfaces one by one.
+            // The commonest kinds first, by kind (a jump table), and the common ones the type switch below would reach
+            // last (it tests interfaces one by one: a compound assignment failed some twenty tests before its case).
             switch (kind)
             {
                 case OperationKind.Invocation:
@@ -301,6 +302,19 @@ namespace AtomicContext.Analyzers.Flow
                         if (f.PerCpu) RecordPerCpu(field.Syntax, field.Field, isNoMigrate: false, v);
                         return v;
                     }
+                case OperationKind.CompoundAssignment:
+                case OperationKind.SimpleAssignment:
+                case OperationKind.DeconstructionAssignment:
+                    return VisitAssignment((IAssignmentOperation)op, s);
+                case OperationKind.VariableDeclarator:
+                    return VisitDeclarator((IVariableDeclaratorOperation)op, s);
+                case OperationKind.Increment:
+                case OperationKind.Decrement:
+                    return VisitIncrement((IIncrementOrDecrementOperation)op, s);
+                case OperationKind.AnonymousFunction:
+                case OperationKind.LocalFunction:
+                    AddNested(op);
+                    return s;
             }
             if ((uint)kind >= (uint)HandledKinds.Length || !HandledKinds[(int)kind]) return VisitChildren(op, s);
             switch (op)
@@ -393,51 +407,56 @@ namespace AtomicContext.Analyzers.Flow
                         var v = Visit(unary.Operand, s);
                         return Call(unary.OperatorMethod, unary.OperatorMethod, unary.Syntax, CallKind.Operator, default, v);
                     }
-                case ILocalFunctionOperation localFunction:
-                    if ((_nestedSeen ??= new HashSet<IOperation>()).Add(localFunction)) _nested.Add(localFunction);
-                    return s;
-                case IAnonymousFunctionOperation lambda:
-                    if ((_nestedSeen ??= new HashSet<IOperation>()).Add(lambda)) _nested.Add(lambda);
-                    return s;
                 case INameOfOperation:
                 case ITypeOfOperation:
                 case ISizeOfOperation:
                     return s;
-                case IVariableDeclaratorOperation declarator:
-                    {
-                        var v = s;
-                        if (declarator.Initializer != null)
-                        {
-                            v = Visit(declarator.Initializer.Value, v);
-                            if (_scan is null && ConstantOf(Unwrap(declarator.Initializer.Value)) is null)
-                            {
-                                _notConstantLocals.Add(declarator.Symbol);
-                                if (declarator.Symbol.Type?.TypeKind == TypeKind.Delegate && Unwrap(declarator.Initializer.Value) is IDelegateCreationOperation creation
-                                    && DelegateTarget(creation) is { } made)
-                                    (_declaredDelegates ??= new Dictionary<ILocalSymbol, IMethodSymbol>(SymbolEqualityComparer.Default))[declarator.Symbol] = made;
-                            }
-                        }
-                        return v.Forget(declarator.Symbol);
-                    }
-                case ICompoundAssignmentOperation compound when compound.OperatorMethod != null:
-                    {
-                        // `a += b` with a user-defined operator calls it.
-                        var v = VisitChildren(compound, s);
-                        v = Call(compound.OperatorMethod, compound.OperatorMethod, compound.Syntax, CallKind.Operator, default, v);
-                        return Variable(compound.Target) is { } target ? v.Forget(target) : v;
-                    }
-                case IAssignmentOperation assignment when Variable(assignment.Target) is { } written:
-                    return VisitChildren(assignment, s).Forget(written);
-                case IIncrementOrDecrementOperation increment:
-                    {
-                        // `p++` with a user-defined operator calls it.
-                        var v = VisitChildren(increment, s);
-                        if (increment.OperatorMethod != null)
-                            v = Call(increment.OperatorMethod, increment.OperatorMethod, increment.Syntax, CallKind.Operator, default, v);
-                        return Variable(increment.Target) is { } bumped ? v.Forget(bumped) : v;
-                    }
             }
             return VisitChildren(op, s);
+        }
+
+        private void AddNested(IOperation function)
+        {
+            if ((_nestedSeen ??= new HashSet<IOperation>()).Add(function)) _nested.Add(function);
+        }
+
+        private FlowState VisitDeclarator(IVariableDeclaratorOperation declarator, FlowState s)
+        {
+            var v = s;
+            if (declarator.Initializer != null)
+            {
+                v = Visit(declarator.Initializer.Value, v);
+                if (_scan is null && ConstantOf(Unwrap(declarator.Initializer.Value)) is null)
+                {
+                    _notConstantLocals.Add(declarator.Symbol);
+                    if (declarator.Symbol.Type?.TypeKind == TypeKind.Delegate && Unwrap(declarator.Initializer.Value) is IDelegateCreationOperation creation
+                        && DelegateTarget(creation) is { } made)
+                        (_declaredDelegates ??= new Dictionary<ILocalSymbol, IMethodSymbol>(SymbolEqualityComparer.Default))[declarator.Symbol] = made;
+                }
+            }
+            return v.Forget(declarator.Symbol);
+        }
+
+        private FlowState VisitAssignment(IAssignmentOperation assignment, FlowState s)
+        {
+            if (assignment is ICompoundAssignmentOperation compound && compound.OperatorMethod != null)
+            {
+                // `a += b` with a user-defined operator calls it.
+                var v = VisitChildren(compound, s);
+                v = Call(compound.OperatorMethod, compound.OperatorMethod, compound.Syntax, CallKind.Operator, default, v);
+                return Variable(compound.Target) is { } target ? v.Forget(target) : v;
+            }
+            var after = VisitChildren(assignment, s);
+            return Variable(assignment.Target) is { } written ? after.Forget(written) : after;
+        }
+
+        private FlowState VisitIncrement(IIncrementOrDecrementOperation increment, FlowState s)
+        {
+            // `p++` with a user-defined operator calls it.
+            var v = VisitChildren(increment, s);
+            if (increment.OperatorMethod != null)
+                v = Call(increment.OperatorMethod, increment.OperatorMethod, increment.Syntax, CallKind.Operator, default, v);
+            return Variable(increment.Target) is { } bumped ? v.Forget(bumped) : v;
         }
 
         private FlowState VisitBinary(IBinaryOperation binary, FlowState s)
