@@ -268,9 +268,18 @@ namespace AtomicContext.Analyzers.Flow
         private FlowState Visit(IOperation? op, FlowState s)
         {
             if (op is null) return s;
+            var kind = op.Kind;
+            // Leaves (a third of all operations): nothing below them, nothing to record.
+            switch (kind)
+            {
+                case OperationKind.LocalReference:
+                case OperationKind.ParameterReference:
+                case OperationKind.Literal:
+                case OperationKind.InstanceReference:
+                    return s;
+            }
             RuntimeHelpers.EnsureSufficientExecutionStack();
             _ct.ThrowIfCancellationRequested();
-            var kind = op.Kind;
             // The commonest kinds first, by kind (a jump table), and the common ones the type switch below would reach
             // last (it tests interfaces one by one: a compound assignment failed some twenty tests before its case).
             switch (kind)
@@ -279,6 +288,8 @@ namespace AtomicContext.Analyzers.Flow
                     return VisitInvocation((IInvocationOperation)op, s);
                 case OperationKind.Block:
                     return VisitStatements(((IBlockOperation)op).Operations, 0, s);
+                case OperationKind.ExpressionStatement:
+                    return Visit(((IExpressionStatementOperation)op).Operation, s);
                 case OperationKind.Binary:
                     return VisitBinary((IBinaryOperation)op, s);
                 case OperationKind.Return:
@@ -529,7 +540,7 @@ namespace AtomicContext.Analyzers.Flow
             for (int i = start; i < statements.Length; i++)
             {
                 var statement = statements[i];
-                if (statement is IUsingDeclarationOperation usingDeclaration)
+                if (statement.Kind == OperationKind.UsingDeclaration && statement is IUsingDeclarationOperation usingDeclaration)
                 {
                     var v = Visit(usingDeclaration.DeclarationGroup, s);
                     var disposals = Disposals(usingDeclaration.DeclarationGroup, usingDeclaration.Syntax, usingDeclaration.IsAsynchronous);
