@@ -263,6 +263,7 @@ namespace AtomicContextAnalyzers.Benchmarks
             if (configs.Contains(Config.Ours) && configs.Contains(Config.Floor))
             {
                 o.WriteLine("Ours ÷ floor with each run's GC pauses taken out (paired median; not the target measure, which keeps them): " + string.Join(", ", sizes.Select(size => $"{size}x {RatioWithoutGc(size, Config.Ours, Config.Floor):F2}")));
+                o.WriteLine(RoundByRound(sizes.Max(), Config.Ours, Config.Floor));
             }
 
             double corpusRatio = (double)corpora[large].Corpus.TotalLines / corpora[small].Corpus.TotalLines;
@@ -559,6 +560,22 @@ namespace AtomicContextAnalyzers.Benchmarks
 
         /// <summary>The median of the per-round ratios (each round's two runs were made next to each other).</summary>
         private double Ratio(int size, Config a, Config b) => PairedRatio(size, a, b, r => r.Milliseconds);
+
+        /// <summary>
+        /// The paired ratios of one size round by round, each with the gen 2 collections that began in its two runs
+        /// (a gen 2 collection in a run moves it by hundreds of ms at 8x; the median hides how often that happened).
+        /// </summary>
+        private string RoundByRound(int size, Config a, Config b)
+        {
+            if (!runs.TryGetValue((size, a), out List<RunResult>? la) || !runs.TryGetValue((size, b), out List<RunResult>? lb))
+            {
+                return $"{size}x round by round: no runs";
+            }
+
+            int n = Math.Min(la.Count, lb.Count);
+            var rounds = Enumerable.Range(0, n).Select(i => $"{la[i].Milliseconds / lb[i].Milliseconds:F2} ({la[i].Gen2Collections}/{lb[i].Gen2Collections})");
+            return $"{size}x {a} ÷ {b} round by round (gen 2 collections in {a}'s / {b}'s run): {string.Join(", ", rounds)}; ratio of the medians {Median(size, a) / Median(size, b):F2}";
+        }
 
         /// <summary>As <see cref="Ratio"/>, each run's time less the GC pauses in it: what the analysis costs apart from when the collector happened to run.</summary>
         private double RatioWithoutGc(int size, Config a, Config b) => PairedRatio(size, a, b, r => r.Milliseconds - r.GcPauseMilliseconds);

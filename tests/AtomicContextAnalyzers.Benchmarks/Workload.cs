@@ -85,6 +85,9 @@ namespace AtomicContextAnalyzers.Benchmarks
         /// <summary>Garbage collections while this run went (of any generation).</summary>
         public int Collections { get; set; }
 
+        /// <summary>Gen 2 collections (background or blocking) that began while this run went.</summary>
+        public int Gen2Collections { get; set; }
+
         public ImmutableArray<Diagnostic> Diagnostics { get; set; } = ImmutableArray<Diagnostic>.Empty;
 
         public List<string> AnalyzerExceptions { get; } = new List<string>();
@@ -142,6 +145,7 @@ namespace AtomicContextAnalyzers.Benchmarks
             long jit0 = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
             TimeSpan pause0 = GC.GetTotalPauseDuration();
             int gc0 = GC.CollectionCount(0);
+            int gen2Before = GC.CollectionCount(2);
             long t0 = Stopwatch.GetTimestamp();
 
             // What the run took, read as soon as it is done (the clock first).
@@ -153,6 +157,7 @@ namespace AtomicContextAnalyzers.Benchmarks
                 result.MethodsJitted = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false) - jit0;
                 result.GcPauseMilliseconds = (GC.GetTotalPauseDuration() - pause0).TotalMilliseconds;
                 result.Collections = GC.CollectionCount(0) - gc0;
+                result.Gen2Collections = GC.CollectionCount(2) - gen2Before;
             }
 
             CSharpCompilation compilation = corpus.NewCompilation(trees);
