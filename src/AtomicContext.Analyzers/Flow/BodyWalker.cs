@@ -236,9 +236,9 @@ namespace AtomicContext.Analyzers.Flow
 
         // ------------------------------------------------------------------ statements and expressions
 
-        // The operation kinds the switch in Visit has a case for; any other kind only has its children visited.
-        // Told by the kind first, since matching an operation against the cases' interfaces one by one costs
-        // more than the rest of the walk on most nodes (literals, references, arguments, expression statements).
+        // The operation kinds the type switch in Visit has a case for (the kinds its switch by kind handles never
+        // reach it); any other kind only has its children visited. Told by the kind first, since matching an
+        // operation against the cases' interfaces one by one costs more than the rest of the walk on most nodes.
         private static readonly bool[] HandledKinds = MakeHandledKinds();
 
         private static bool[] MakeHandledKinds()
@@ -248,16 +248,11 @@ namespace AtomicContext.Analyzers.Flow
             var handled = new bool[max + 1];
             foreach (var k in new[]
             {
-                OperationKind.Block, OperationKind.Conditional, OperationKind.Binary, OperationKind.Coalesce,
-                OperationKind.CoalesceAssignment, OperationKind.ConditionalAccess, OperationKind.Loop, OperationKind.Switch,
-                OperationKind.SwitchExpression, OperationKind.Try, OperationKind.Using, OperationKind.Lock,
-                OperationKind.Branch, OperationKind.Labeled, OperationKind.Return, OperationKind.YieldReturn,
-                OperationKind.YieldBreak, OperationKind.Throw, OperationKind.Await, OperationKind.Invocation,
-                OperationKind.ObjectCreation, OperationKind.PropertyReference, OperationKind.FieldReference,
-                OperationKind.Unary, OperationKind.Conversion, OperationKind.LocalFunction, OperationKind.AnonymousFunction,
-                OperationKind.NameOf, OperationKind.TypeOf, OperationKind.SizeOf, OperationKind.VariableDeclarator,
-                OperationKind.CompoundAssignment, OperationKind.SimpleAssignment, OperationKind.DeconstructionAssignment,
-                OperationKind.Increment, OperationKind.Decrement,
+                OperationKind.Conditional, OperationKind.Coalesce, OperationKind.CoalesceAssignment,
+                OperationKind.ConditionalAccess, OperationKind.Loop, OperationKind.Switch, OperationKind.SwitchExpression,
+                OperationKind.Try, OperationKind.Using, OperationKind.Lock, OperationKind.Branch, OperationKind.Labeled,
+                OperationKind.Throw, OperationKind.Await, OperationKind.ObjectCreation, OperationKind.Unary,
+                OperationKind.NameOf, OperationKind.TypeOf, OperationKind.SizeOf,
             })
             {
                 handled[(int)k] = true;
