@@ -209,12 +209,12 @@ namespace AtomicContext.Analyzers.Tests
                     read.Add(method.Name);
                     var walked = store.Analyze(model.GetOperation(declaration)!, method, CancellationToken.None);
                     Assert.Equal(Describe(walked), Describe(quick));
-                    for (int i = 0; i < walked.Calls.Count; i++)
+                    for (int i = 0; i < walked.Calls.Length; i++)
                     {
                         Assert.Same(walked.Calls[i].Facts, quick.Calls[i].Facts);
                         Assert.True(walked.Calls[i].State.SameAs(quick.Calls[i].State), method.Name);
                     }
-                    for (int i = 0; i < walked.Exits.Count; i++) Assert.True(walked.Exits[i].State.SameAs(quick.Exits[i].State), method.Name);
+                    for (int i = 0; i < walked.Exits.Length; i++) Assert.True(walked.Exits[i].State.SameAs(quick.Exits[i].State), method.Name);
                 }
             }
             Assert.Equal(ReadFromSyntax.OrderBy(n => n, System.StringComparer.Ordinal), read.OrderBy(n => n, System.StringComparer.Ordinal));

@@ -124,13 +124,23 @@ namespace AtomicContext.Analyzers.Flow
 
     public sealed class ExitPoint
     {
-        internal ExitPoint(Location location, bool isEndOfBody)
+        internal ExitPoint(SyntaxTree tree, Microsoft.CodeAnalysis.Text.TextSpan span, bool isEndOfBody)
         {
-            Location = location;
+            _tree = tree;
+            _span = span;
             IsEndOfBody = isEndOfBody;
         }
 
-        public Location Location { get; }
+        // A tree and span, not a location: exits are recorded in every walk, and most are never reported.
+        private readonly SyntaxTree _tree;
+        private readonly Microsoft.CodeAnalysis.Text.TextSpan _span;
+
+        /// <summary>Where the exit is reported: a return, or the body's closing brace (for an arrow body its expression).</summary>
+        public Location Location => Location.Create(_tree, _span);
+
+        /// <summary>Where the exit starts (asked to order a body's exits).</summary>
+        public int Position => _span.Start;
+
         public bool IsEndOfBody { get; }
         public FlowState State { get; internal set; }
     }
@@ -188,9 +198,12 @@ namespace AtomicContext.Analyzers.Flow
         internal static readonly List<SuspendSite> NoSuspends = new List<SuspendSite>();
         internal static readonly List<PerCpuUse> NoPerCpuUses = new List<PerCpuUse>();
 
-        public static readonly BodyFacts Empty = new BodyFacts(null, null, 0, false, new List<CallSite>(), new List<ExitPoint>(), NoSuspends, NoPerCpuUses, false, false, failed: false, nested: null);
+        internal static readonly CallSite[] NoCalls = new CallSite[0];
+        internal static readonly ExitPoint[] NoExits = new ExitPoint[0];
 
-        internal BodyFacts(string? owner, Location? ownerLocation, int baseline, bool isNoMigrate, List<CallSite> calls, List<ExitPoint> exits, List<SuspendSite> suspends, List<PerCpuUse> perCpuUses, bool hasRegionCalls, bool allRegionCallsConditional, bool failed, List<IOperation>? nested)
+        public static readonly BodyFacts Empty = new BodyFacts(null, null, 0, false, NoCalls, NoExits, NoSuspends, NoPerCpuUses, false, false, failed: false, nested: null);
+
+        internal BodyFacts(string? owner, Location? ownerLocation, int baseline, bool isNoMigrate, CallSite[] calls, ExitPoint[] exits, List<SuspendSite> suspends, List<PerCpuUse> perCpuUses, bool hasRegionCalls, bool allRegionCallsConditional, bool failed, List<IOperation>? nested)
         {
             Nested = (IReadOnlyList<IOperation>?)nested ?? System.Array.Empty<IOperation>();
             Owner = owner;
@@ -232,9 +245,15 @@ namespace AtomicContext.Analyzers.Flow
         public int Baseline { get; }
 
         public bool IsNoMigrate { get; }
-        public List<CallSite> Calls { get; }
 
-        public List<ExitPoint> Exits { get; }
+        /// <summary>The body's calls in source order (an array of their number: facts are kept for the whole compilation).</summary>
+        public CallSite[] Calls { get; }
+
+        /// <summary>
+        /// The body's reachable exits in source order, kept only when it has region calls (<see cref="HasRegionCalls"/>):
+        /// only then can a path leave at a depth other than its entry's, and nothing else reads them. Empty otherwise.
+        /// </summary>
+        public ExitPoint[] Exits { get; }
         public List<SuspendSite> Suspends { get; }
         public List<PerCpuUse> PerCpuUses { get; }
         public bool HasRegionCalls { get; }

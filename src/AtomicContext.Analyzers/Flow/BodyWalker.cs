@@ -137,7 +137,7 @@ namespace AtomicContext.Analyzers.Flow
             }
             catch (InsufficientExecutionStackException)
             {
-                return new BodyFacts(owner is null ? null : keyOf(owner), OwnerLocation(owner), noMigrate ? 1 : 0, noMigrate, new List<CallSite>(), new List<ExitPoint>(), BodyFacts.NoSuspends, BodyFacts.NoPerCpuUses, false, false, failed: true, nested: null);
+                return new BodyFacts(owner is null ? null : keyOf(owner), OwnerLocation(owner), noMigrate ? 1 : 0, noMigrate, BodyFacts.NoCalls, BodyFacts.NoExits, BodyFacts.NoSuspends, BodyFacts.NoPerCpuUses, false, false, failed: true, nested: null);
             }
             finally
             {
@@ -163,25 +163,27 @@ namespace AtomicContext.Analyzers.Flow
                 if (!_sawGoto || !_labelsChanged) break;
             }
 
-            if (!end.IsUnreachable)
+            // Exits are kept only for a body with region calls (BodyFacts.Exits): the end is not even recorded otherwise.
+            if (!end.IsUnreachable && _hasRegionCalls)
             {
-                var closing = ClosingLocation(body.Syntax);
-                RecordExit(closing.Node, closing.Location, end, isEnd: true);
+                var closing = ClosingSpan(body.Syntax);
+                RecordExit(closing.Node, closing.Span, end, isEnd: true);
             }
 
             // The facts keep depths and openers only: the assumptions name locals of this compilation.
             foreach (var c in _calls) c.Value.State = c.Value.State.Flatten();
-            foreach (var e in _exits.Values) e.State = e.State.Flatten();
             var suspends = _suspends is null || _suspends.Count == 0 ? BodyFacts.NoSuspends : new List<SuspendSite>(_suspends.Values);
             foreach (var w in suspends) w.State = w.State.Flatten();
             var perCpu = _perCpu is null || _perCpu.Count == 0 ? BodyFacts.NoPerCpuUses : new List<PerCpuUse>(_perCpu.Values);
             foreach (var u in perCpu) u.State = u.State.Flatten();
 
-            var calls = new List<CallSite>(_calls.Count);
-            foreach (var c in _calls) calls.Add(c.Value);
-            if (calls.Count > 1) calls.Sort((a, b) => a.Position.CompareTo(b.Position));
-            var exits = new List<ExitPoint>(_exits.Values);
-            if (exits.Count > 1) exits.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
+            var calls = _calls.Count == 0 ? BodyFacts.NoCalls : new CallSite[_calls.Count];
+            for (int i = 0; i < calls.Length; i++) calls[i] = _calls[i].Value;
+            if (calls.Length > 1) Array.Sort(calls, (a, b) => a.Position.CompareTo(b.Position));
+            var exits = !_hasRegionCalls || _exits.Count == 0 ? BodyFacts.NoExits : new ExitPoint[_exits.Count];
+            if (exits.Length > 0) _exits.Values.CopyTo(exits, 0);
+            foreach (var e in exits) e.State = e.State.Flatten();
+            if (exits.Length > 1) Array.Sort(exits, (a, b) => a.Position.CompareTo(b.Position));
             if (suspends.Count > 1) suspends.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
             if (perCpu.Count > 1) perCpu.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
             return new BodyFacts(_owner is null ? null : _keyOf(_owner), OwnerLocation(_owner), noMigrate ? 1 : 0, noMigrate, calls, exits, suspends, perCpu,
@@ -209,7 +211,7 @@ namespace AtomicContext.Analyzers.Flow
         }
 
         /// <summary>Where the end of a body is reported: its closing brace, or for an arrow body its expression.</summary>
-        internal static (SyntaxNode Node, Location Location) ClosingLocation(SyntaxNode syntax)
+        internal static (SyntaxNode Node, Microsoft.CodeAnalysis.Text.TextSpan Span) ClosingSpan(SyntaxNode syntax)
         {
             BlockSyntax? block = syntax switch
             {
@@ -221,7 +223,7 @@ namespace AtomicContext.Analyzers.Flow
                 _ => null,
             };
             if (block != null && !block.CloseBraceToken.IsMissing)
-                return (block, Location.Create(block.SyntaxTree, block.CloseBraceToken.Span));
+                return (block, block.CloseBraceToken.Span);
             ArrowExpressionClauseSyntax? arrow = syntax switch
             {
                 BaseMethodDeclarationSyntax m => m.ExpressionBody,
@@ -230,8 +232,8 @@ namespace AtomicContext.Analyzers.Flow
                 ArrowExpressionClauseSyntax e => e,
                 _ => null,
             };
-            if (arrow != null) return (arrow, arrow.Expression.GetLocation());
-            return (syntax, syntax.GetLocation());
+            if (arrow != null) return (arrow, arrow.Expression.Span);
+            return (syntax, syntax.Span);
         }
 
         // ------------------------------------------------------------------ statements and expressions
@@ -493,7 +495,7 @@ namespace AtomicContext.Analyzers.Flow
             if (!v.IsUnreachable)
             {
                 v = RunHandlers(v, target: null);
-                RecordExit(ret.Syntax, ret.Syntax.GetLocation(), v, isEnd: false);
+                RecordExit(ret.Syntax, ret.Syntax.Span, v, isEnd: false);
             }
             return FlowState.Unreachable;
         }
@@ -1435,12 +1437,12 @@ namespace AtomicContext.Analyzers.Flow
 
         // ------------------------------------------------------------------ recording
 
-        private void RecordExit(SyntaxNode node, Location location, FlowState s, bool isEnd)
+        private void RecordExit(SyntaxNode node, Microsoft.CodeAnalysis.Text.TextSpan span, FlowState s, bool isEnd)
         {
             if (s.IsUnreachable) return;
             if (!_exits.TryGetValue(node, out var exit))
             {
-                exit = new ExitPoint(location, isEnd);
+                exit = new ExitPoint(node.SyntaxTree, span, isEnd);
                 _exits.Add(node, exit);
             }
             exit.State = exit.State.Join(s);

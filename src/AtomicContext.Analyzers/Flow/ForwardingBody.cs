@@ -113,13 +113,8 @@ namespace AtomicContext.Analyzers.Flow
 
             var site = CallSite.Create(Display.Name(callee, calleeFacts), keyOf(callee), calleeFacts.SourceBody, calleeFacts, null, invocation, CallKind.Invocation, args);
             site.State = FlowState.AtDepthZero;
-            // Where the walker puts the exit: at the return (for => f(args), the implicit return of the
-            // expression), else at the end of the body.
-            var exit = returns
-                ? new ExitPoint((statement is ArrowExpressionClauseSyntax ? expression : statement).GetLocation(), isEndOfBody: false)
-                : new ExitPoint(BodyWalker.ClosingLocation(method).Location, isEndOfBody: true);
-            exit.State = FlowState.AtDepthZero;
-            return new BodyFacts(keyOf(owner), BodyWalker.OwnerLocation(owner), 0, false, new List<CallSite>(1) { site }, new List<ExitPoint>(1) { exit },
+            // No exits: a wrapper has no region calls, so no exit of it is ever checked (BodyFacts.Exits).
+            return new BodyFacts(keyOf(owner), BodyWalker.OwnerLocation(owner), 0, false, new[] { site }, BodyFacts.NoExits,
                 BodyFacts.NoSuspends, BodyFacts.NoPerCpuUses, hasRegionCalls: false, allRegionCallsConditional: false, failed: false, nested: null);
         }
 

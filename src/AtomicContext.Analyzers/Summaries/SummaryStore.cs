@@ -690,7 +690,7 @@ namespace AtomicContext.Analyzers.Summaries
             {
                 Facts = facts;
                 var calls = facts.Calls;
-                if (calls.Count == 0)
+                if (calls.Length == 0)
                 {
                     Sites = NoSites;
                     Callees = NoEntries;
