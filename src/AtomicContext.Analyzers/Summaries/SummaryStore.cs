@@ -727,13 +727,24 @@ namespace AtomicContext.Analyzers.Summaries
 
             public BodyFacts Facts { get; }
 
-            /// <summary>The reachable call sites, in the body's order.</summary>
-            public SolveSite[] Sites { get; }
+            /// <summary>The reachable call sites, in the body's order (empty once the body's summary is solved).</summary>
+            public SolveSite[] Sites { get; private set; }
 
-            /// <summary>The distinct callees whose summaries count (the solve's edges), in call order.</summary>
-            public Entry[] Callees { get; }
+            /// <summary>The distinct callees whose summaries count (the solve's edges), in call order (empty once solved).</summary>
+            public Entry[] Callees { get; private set; }
 
             public bool Calls(Entry entry) => Array.IndexOf(Callees, entry) >= 0;
+
+            /// <summary>
+            /// The body's summary is written: no solve reads its sites or edges again (a solve opens only entries with
+            /// no summary), so they are let go rather than kept for the compilation. Under the gate; the one reader
+            /// outside it, <see cref="BindReachable"/>, then finds no callee to bind, which a solved entry has none of.
+            /// </summary>
+            public void Release()
+            {
+                Sites = NoSites;
+                Callees = NoEntries;
+            }
         }
 
         private readonly List<Contribution> _solveScratch = new List<Contribution>();
@@ -802,6 +813,7 @@ namespace AtomicContext.Analyzers.Summaries
                 {
                     // A component of one member that does not call itself (most of them): evaluated once.
                     Volatile.Write(ref node.Summary, Evaluate(node.Body, scratch));
+                    node.Body.Release();
                     continue;
                 }
                 var component = new List<Entry> { top };
@@ -1011,7 +1023,11 @@ namespace AtomicContext.Analyzers.Summaries
                 // Cancelled or not, no later solve may take these for members.
                 foreach (var member in component) member.Slot = -1;
             }
-            for (int i = 0; i < count; i++) Volatile.Write(ref component[i].Summary, result[i]);
+            for (int i = 0; i < count; i++)
+            {
+                Volatile.Write(ref component[i].Summary, result[i]);
+                component[i].Body!.Release();
+            }
         }
 
         /// <summary>
