@@ -298,7 +298,11 @@ namespace AtomicContext.Analyzers.Model
         /// <summary>One path class without assumptions: what the facts keep once a body's analysis is done.</summary>
         public FlowState Flatten()
         {
-            if (_facets is null || (_facets.Length == 1 && _facets[0].Assumptions.Length == 0)) return this;
+            if (_facets is null) return this;
+            // Outside any region with no opener held (a region left, a join of such paths): the one shared state,
+            // not a copy of it kept at every site and exit after it.
+            if (Depths.Mask == AtDepthZero.Depths.Mask && Openers is null) return AtDepthZero;
+            if (_facets.Length == 1 && _facets[0].Assumptions.Length == 0) return this;
             return new FlowState(Depths, Openers);
         }
 
