@@ -32,6 +32,7 @@ namespace AtomicContext.Analyzers.Flow
 
         private FactsResolver _facts = null!;
         private IMethodSymbol? _owner;
+        private string? _ownerKey;
         private INamedTypeSymbol? _disposable;
         private CancellationToken _ct;
 
@@ -71,11 +72,12 @@ namespace AtomicContext.Analyzers.Flow
         {
         }
 
-        private void Begin(FactsResolver facts, IMethodSymbol? owner, INamedTypeSymbol? disposable, Func<IMethodSymbol, string?> keyOf, CancellationToken ct)
+        private void Begin(FactsResolver facts, IMethodSymbol? owner, string? ownerKey, INamedTypeSymbol? disposable, Func<IMethodSymbol, string?> keyOf, CancellationToken ct)
         {
             _keyOf = keyOf;
             _facts = facts;
             _owner = owner;
+            _ownerKey = ownerKey;
             _disposable = disposable;
             _ct = ct;
         }
@@ -85,6 +87,7 @@ namespace AtomicContext.Analyzers.Flow
         {
             _facts = null!;
             _owner = null;
+            _ownerKey = null;
             _disposable = null;
             _keyOf = null!;
             _ct = default;
@@ -124,20 +127,22 @@ namespace AtomicContext.Analyzers.Flow
 
         /// <summary>Analyses <paramref name="body"/> (a method body, block, or local function / lambda body).</summary>
         /// <param name="keyOf">How callees are named in the facts (<see cref="Summaries.SummaryStore.KeyOf"/>).</param>
-        public static BodyFacts Analyze(IOperation body, IMethodSymbol? owner, FactsResolver facts, Compilation compilation, Func<IMethodSymbol, string?> keyOf, CancellationToken ct)
+        /// <param name="ownerKey">The owner's key when the caller has it (a lambda's is made anew at each ask); else asked of <paramref name="keyOf"/>.</param>
+        public static BodyFacts Analyze(IOperation body, IMethodSymbol? owner, FactsResolver facts, Compilation compilation, Func<IMethodSymbol, string?> keyOf, CancellationToken ct, string? ownerKey = null)
         {
             var ownerFacts = owner is null ? MemberFacts.Nothing : facts.Get(owner);
             bool noMigrate = ownerFacts.NoMigrate;
+            ownerKey ??= owner is null ? null : keyOf(owner);
             var walker = t_spare ?? new BodyWalker();
             t_spare = null;
-            walker.Begin(facts, owner, compilation.GetSpecialType(SpecialType.System_IDisposable), keyOf, ct);
+            walker.Begin(facts, owner, ownerKey, compilation.GetSpecialType(SpecialType.System_IDisposable), keyOf, ct);
             try
             {
                 return walker.Run(body, noMigrate);
             }
             catch (InsufficientExecutionStackException)
             {
-                return new BodyFacts(owner is null ? null : keyOf(owner), OwnerLocation(owner), noMigrate ? 1 : 0, noMigrate, BodyFacts.NoCalls, BodyFacts.NoExits, BodyFacts.NoSuspends, BodyFacts.NoPerCpuUses, false, false, failed: true, nested: null);
+                return new BodyFacts(ownerKey, OwnerLocation(owner), noMigrate ? 1 : 0, noMigrate, BodyFacts.NoCalls, BodyFacts.NoExits, BodyFacts.NoSuspends, BodyFacts.NoPerCpuUses, false, false, failed: true, nested: null);
             }
             finally
             {
@@ -186,7 +191,7 @@ namespace AtomicContext.Analyzers.Flow
             if (exits.Length > 1) Array.Sort(exits, (a, b) => a.Position.CompareTo(b.Position));
             if (suspends.Count > 1) suspends.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
             if (perCpu.Count > 1) perCpu.Sort((a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
-            return new BodyFacts(_owner is null ? null : _keyOf(_owner), OwnerLocation(_owner), noMigrate ? 1 : 0, noMigrate, calls, exits, suspends, perCpu,
+            return new BodyFacts(_ownerKey, OwnerLocation(_owner), noMigrate ? 1 : 0, noMigrate, calls, exits, suspends, perCpu,
                 _hasRegionCalls, _hasRegionCalls && _allRegionCallsConditional, failed: false, nested: _nested.Count > 0 ? _nested : null);
         }
 

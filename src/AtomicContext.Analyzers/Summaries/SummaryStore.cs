@@ -344,7 +344,7 @@ namespace AtomicContext.Analyzers.Summaries
             if (facts is null)
             {
                 if (body is null) return null;
-                facts = Walk(body, method, ct);
+                facts = Walk(body, method, key, ct);
             }
             if (entry is null) return facts;
             Keep(tree, key!, facts);
@@ -355,9 +355,10 @@ namespace AtomicContext.Analyzers.Summaries
         /// Walks a body and, with it, its local functions and lambdas (each a body of its own): the facts that
         /// come out hold no operation, so they may be kept and reused without binding the body again.
         /// </summary>
-        private BodyFacts Walk(IOperation body, IMethodSymbol owner, CancellationToken ct)
+        /// <param name="ownerKey">The owner's key, made already by the caller (null: asked again).</param>
+        private BodyFacts Walk(IOperation body, IMethodSymbol owner, string? ownerKey, CancellationToken ct)
         {
-            var facts = Analyze(body, owner, ct);
+            var facts = Analyze(body, owner, ownerKey, ct);
             if (facts.Nested.Count == 0) return facts;
             var nested = new List<NestedBody>(facts.Nested.Count);
             try
@@ -394,10 +395,12 @@ namespace AtomicContext.Analyzers.Summaries
         }
 
         /// <summary>One body walked as the walker finds it (its local functions and lambdas listed, not walked; <see cref="Walk"/> settles them), not kept.</summary>
-        public BodyFacts Analyze(IOperation body, IMethodSymbol owner, CancellationToken ct)
+        public BodyFacts Analyze(IOperation body, IMethodSymbol owner, CancellationToken ct) => Analyze(body, owner, null, ct);
+
+        private BodyFacts Analyze(IOperation body, IMethodSymbol owner, string? ownerKey, CancellationToken ct)
         {
             Interlocked.Increment(ref _walked);
-            return BodyWalker.Analyze(body, owner, _facts, _compilation, _keyOf, ct);
+            return BodyWalker.Analyze(body, owner, _facts, _compilation, _keyOf, ct, ownerKey);
         }
 
         /// <summary>The facts of a method's body, binding it on demand; <see cref="BodyFacts.Empty"/> when it has none in source.</summary>
@@ -425,7 +428,7 @@ namespace AtomicContext.Analyzers.Summaries
                     var model = _compilation.GetSemanticModel(syntax.SyntaxTree);
 #pragma warning restore RS1030
                     facts = Forwarding(method!, syntax, model, ct);
-                    if (facts is null && Bind(syntax, model, ct) is { } body) facts = Walk(body, method!, ct);
+                    if (facts is null && Bind(syntax, model, ct) is { } body) facts = Walk(body, method!, null, ct);
                     if (facts != null) Keep(syntax.SyntaxTree, key, facts);
                 }
             }
