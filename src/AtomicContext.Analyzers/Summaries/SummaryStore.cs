@@ -438,14 +438,13 @@ namespace AtomicContext.Analyzers.Summaries
         private Entry EntryOf(string key) => _entries.TryGetValue(key, out var entry) ? entry : _entries.GetOrAdd(key, _newEntry);
 
         /// <summary>
-        /// A body's facts made known for its key, first come first kept, with what the solve needs of them resolved
-        /// now — in the body's own action, in parallel — instead of in the serial solve: the reachable call sites
-        /// with their relative depths, and their callees' entries.
+        /// A body's facts made known for its key, first come first kept. What the solve reads of them is made when a
+        /// solve first reaches the body (<see cref="Resolved.Prepare"/>), not here: half the bodies never are.
         /// </summary>
         private Resolved Publish(Entry entry, BodyFacts facts)
         {
             if (Volatile.Read(ref entry.Body) is { } known) return known;
-            var resolved = new Resolved(facts, this);
+            var resolved = new Resolved(facts);
             return Interlocked.CompareExchange(ref entry.Body, resolved, null) ?? resolved;
         }
 
@@ -619,7 +618,9 @@ namespace AtomicContext.Analyzers.Summaries
             while (pending.Count > 0)
             {
                 ct.ThrowIfCancellationRequested();
-                foreach (var callee in BodyOf(pending.Pop(), ct).Callees)
+                var body = BodyOf(pending.Pop(), ct);
+                body.Prepare(this);
+                foreach (var callee in body.Callees)
                 {
                     if (Volatile.Read(ref callee.Summary) != null || !seen.Add(callee)) continue;
                     pending.Push(callee);
@@ -683,20 +684,46 @@ namespace AtomicContext.Analyzers.Summaries
             public Entry? Callee { get; }
         }
 
-        /// <summary>A body's facts with their call sites resolved against this compilation's entries.</summary>
+        /// <summary>
+        /// A body's facts, and what the solve reads of them: the call sites resolved against this compilation's
+        /// entries. That view is made when a solve first reaches the body (<see cref="Prepare"/>) and let go once
+        /// the body's summary is written (<see cref="Release"/>): about half the bodies of a compilation are never
+        /// reached by a solve, and none is read again once solved.
+        /// </summary>
         private sealed class Resolved
         {
             private static readonly SolveSite[] NoSites = new SolveSite[0];
             private static readonly Entry[] NoEntries = new Entry[0];
 
-            public Resolved(BodyFacts facts, SummaryStore store)
+            public Resolved(BodyFacts facts) => Facts = facts;
+
+            [ThreadStatic] private static List<Entry>? t_callees;
+
+            public BodyFacts Facts { get; }
+
+            private SolveSite[]? _sites;
+            private Entry[]? _callees;
+
+            /// <summary>The reachable call sites, in the body's order (after <see cref="Prepare"/>; empty once released).</summary>
+            public SolveSite[] Sites => _sites!;
+
+            /// <summary>The distinct callees whose summaries count (the solve's edges), in call order (after <see cref="Prepare"/>; empty once released).</summary>
+            public Entry[] Callees => _callees!;
+
+            public bool Calls(Entry entry) => Array.IndexOf(Callees, entry) >= 0;
+
+            /// <summary>
+            /// Makes the view if it is not made (or released) yet. Under the gate in a solve; <see cref="BindReachable"/>
+            /// also calls it outside, and two threads that make it at once make equal views (either may stay).
+            /// </summary>
+            public void Prepare(SummaryStore store)
             {
-                Facts = facts;
-                var calls = facts.Calls;
+                if (Volatile.Read(ref _callees) != null) return;
+                var calls = Facts.Calls;
                 if (calls.Length == 0)
                 {
-                    Sites = NoSites;
-                    Callees = NoEntries;
+                    _sites = NoSites;
+                    Volatile.Write(ref _callees, NoEntries);
                     return;
                 }
                 int reachable = 0;
@@ -717,36 +744,25 @@ namespace AtomicContext.Analyzers.Summaries
                     // callee calls through its summary, so its entry was made just above.
                     if (IsSummaryEdge(site) && !callees.Contains(callee!)) callees.Add(callee!);
                     if (site.State.IsUnreachable) continue;
-                    int rel = site.State.Depths.Max - facts.Baseline;
-                    sites[next++] = new SolveSite(site, rel, HoldsRegion(facts, rel), callee);
+                    int rel = site.State.Depths.Max - Facts.Baseline;
+                    sites[next++] = new SolveSite(site, rel, HoldsRegion(Facts, rel), callee);
                 }
-                Sites = sites;
-                Callees = callees.Count == 0 ? NoEntries : callees.ToArray();
+                _sites = sites;
+                Volatile.Write(ref _callees, callees.Count == 0 ? NoEntries : callees.ToArray());
                 callees.Clear();
                 if (callees.Capacity <= 1024) t_callees = callees;
             }
 
-            [ThreadStatic] private static List<Entry>? t_callees;
-
-            public BodyFacts Facts { get; }
-
-            /// <summary>The reachable call sites, in the body's order (empty once the body's summary is solved).</summary>
-            public SolveSite[] Sites { get; private set; }
-
-            /// <summary>The distinct callees whose summaries count (the solve's edges), in call order (empty once solved).</summary>
-            public Entry[] Callees { get; private set; }
-
-            public bool Calls(Entry entry) => Array.IndexOf(Callees, entry) >= 0;
-
             /// <summary>
             /// The body's summary is written: no solve reads its sites or edges again (a solve opens only entries with
-            /// no summary), so they are let go rather than kept for the compilation. Under the gate; the one reader
-            /// outside it, <see cref="BindReachable"/>, then finds no callee to bind, which a solved entry has none of.
+            /// no summary), so they are let go rather than kept for the compilation. Under the gate; a
+            /// <see cref="BindReachable"/> outside it that prepared the view at the same moment may leave it made again,
+            /// which only keeps it.
             /// </summary>
             public void Release()
             {
-                Sites = NoSites;
-                Callees = NoEntries;
+                _sites = NoSites;
+                Volatile.Write(ref _callees, NoEntries);
             }
         }
 
@@ -772,6 +788,7 @@ namespace AtomicContext.Analyzers.Summaries
             {
                 var body = bind ? BodyOf(e, ct) : KnownBody(e, ct);
                 if (body is null) return false;
+                body.Prepare(this);
                 e.Stamp = stamp;
                 e.Index = index;
                 e.LowLink = index;
