@@ -67,7 +67,7 @@ namespace AtomicContext.Analyzers.Facts
         }
 
         /// <summary>The code blocks of a tree that have a member body, in source order.</summary>
-        public static IEnumerable<BodyTokens> OfTree(SyntaxTree tree) => Index(tree).Values;
+        public static IReadOnlyCollection<BodyTokens> OfTree(SyntaxTree tree) => Index(tree).Values;
 
         /// <summary>A code block's tokens: from its tree's index when the block is a member body, else read now.</summary>
         public static BodyTokens Of(SyntaxNode codeBlock) =>

@@ -31,7 +31,10 @@ namespace AtomicContext.Analyzers.Facts
         /// <summary>The closure from the bodies that <paramref name="filter"/> says can report.</summary>
         public static CalleeNames For(Compilation compilation, RegionFilter filter, CancellationToken ct)
         {
-            var byName = new Dictionary<string, List<BodyTokens>>(StringComparer.Ordinal);
+            // Sized for every member body at once (it holds most of them), not grown by doubling.
+            int memberBodies = 0;
+            foreach (var tree in compilation.SyntaxTrees) memberBodies += BodyTokens.OfTree(tree).Count;
+            var byName = new Dictionary<string, List<BodyTokens>>(memberBodies, StringComparer.Ordinal);
             var reached = new HashSet<string>(StringComparer.Ordinal);
             var pending = new Stack<string>();
             var blocks = new Stack<int>();
@@ -102,7 +105,8 @@ namespace AtomicContext.Analyzers.Facts
                     // back edge), a callee missed is bound on demand when a summary needs it: time, not a result.
                     if (filter.RegionAnywhere(body)) Reach(body);
                     else ReachInRegions(body);
-                    if (!byName.TryGetValue(body.Name, out var list)) byName[body.Name] = list = new List<BodyTokens>();
+                    // Most names have one body: a list of one, grown for the overloads.
+                    if (!byName.TryGetValue(body.Name, out var list)) byName[body.Name] = list = new List<BodyTokens>(1);
                     list.Add(body);
                 }
             }

@@ -31,6 +31,7 @@ namespace AtomicContext.Analyzers.Model
         private const int Environment_ProcessorCount = 16;
 
         [ThreadStatic] private static StringBuilder? t_builder;
+        [ThreadStatic] private static string[]? t_parameterNames;
 
         /// <summary>The method's documentation-comment ID, or null when it is not of the simple kind written here.</summary>
         public string? OfSimpleMethod(IMethodSymbol method)
@@ -43,14 +44,16 @@ namespace AtomicContext.Analyzers.Model
             var returnName = method.ReturnsVoid ? null : NameOf(method.ReturnType);
             if (returnName != null && returnName.Length == 0) return null;
             var parameters = method.Parameters;
-            string[]? parameterNames = parameters.Length == 0 ? null : new string[parameters.Length];
+            // The parameters' type names, checked before anything is written, in the thread's scratch array.
+            var parameterNames = t_parameterNames;
+            if (parameterNames is null || parameterNames.Length < parameters.Length) t_parameterNames = parameterNames = new string[Math.Max(parameters.Length, 8)];
             for (int i = 0; i < parameters.Length; i++)
             {
                 var parameter = parameters[i];
                 if (parameter.RefKind != RefKind.None) return null;
                 var name = NameOf(parameter.Type);
                 if (name.Length == 0) return null;
-                parameterNames![i] = name;
+                parameterNames[i] = name;
             }
 
             var builder = t_builder ?? new StringBuilder(128);
@@ -58,10 +61,10 @@ namespace AtomicContext.Analyzers.Model
             builder.Clear();
             builder.Append("M:").Append(typeName).Append('.');
             AppendName(builder, method.MetadataName);
-            if (parameterNames != null)
+            if (parameters.Length > 0)
             {
                 builder.Append('(');
-                for (int i = 0; i < parameterNames.Length; i++)
+                for (int i = 0; i < parameters.Length; i++)
                 {
                     if (i > 0) builder.Append(',');
                     builder.Append(parameterNames[i]);

@@ -238,11 +238,22 @@ namespace AtomicContext.Analyzers.Model
             return Make(list);
         }
 
-        public FlowState Enter(Opener opener) =>
-            Map(f => f.With(f.Depths.Shift(1), OpenerStack.Push(f.Openers, opener)));
+        public FlowState Enter(Opener opener) => Shift(1, opener);
 
-        public FlowState Exit() =>
-            Map(f => f.With(f.Depths.Shift(-1), OpenerStack.Pop(f.Openers)));
+        public FlowState Exit() => Shift(-1, null);
+
+        /// <summary>Every facet one deeper with <paramref name="pushed"/> on its openers, or one shallower with its top opener popped (no delegate made per call, as <see cref="Map"/> would).</summary>
+        private FlowState Shift(int delta, Opener? pushed)
+        {
+            if (_facets is null) return this;
+            if (_facets.Length == 1) return new FlowState(new[] { Shifted(_facets[0], delta, pushed) });
+            var list = new List<Facet>(_facets.Length);
+            foreach (var f in _facets) Add(list, Shifted(f, delta, pushed));
+            return Make(list);
+        }
+
+        private static Facet Shifted(Facet f, int delta, Opener? pushed) =>
+            f.With(f.Depths.Shift(delta), pushed != null ? OpenerStack.Push(f.Openers, pushed) : OpenerStack.Pop(f.Openers));
 
         /// <summary>The variable was written: nothing assumed of it holds any more.</summary>
         public FlowState Forget(ISymbol symbol)

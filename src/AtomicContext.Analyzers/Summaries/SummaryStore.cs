@@ -451,6 +451,9 @@ namespace AtomicContext.Analyzers.Summaries
         public static bool HasSourceBody(IMethodSymbol method)
         {
             if (method.IsAbstract || method.IsExtern) return false;
+            // A lambda or local function is declared in source, with its body (its DeclaringSyntaxReferences, a new
+            // array at each ask, would say so).
+            if (FactsResolver.IsMadeByBinding(method)) return true;
             foreach (var r in method.DeclaringSyntaxReferences)
             {
                 if (r.SyntaxTree != null) return true;
