@@ -33,7 +33,11 @@ namespace AtomicContext.Analyzers.Facts
         {
             // Sized for every member body at once (it holds most of them), not grown by doubling.
             int memberBodies = 0;
-            foreach (var tree in compilation.SyntaxTrees) memberBodies += BodyTokens.OfTree(tree).Count;
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                ct.ThrowIfCancellationRequested();
+                memberBodies += BodyTokens.OfTree(tree).Count;
+            }
             var byName = new Dictionary<string, List<BodyTokens>>(memberBodies, StringComparer.Ordinal);
             var reached = new HashSet<string>(StringComparer.Ordinal);
             var pending = new Stack<string>();
