@@ -688,14 +688,14 @@ namespace AtomicContext.Analyzers.Summaries
         }
 
         /// <summary>
-        /// A body's facts, and what the solve reads of them: the call sites resolved against this compilation's
-        /// entries. That view is made when a solve first reaches the body (<see cref="Prepare"/>) and let go once
-        /// the body's summary is written (<see cref="Release"/>): about half the bodies of a compilation are never
-        /// reached by a solve, and none is read again once solved.
+        /// A body's facts, and the solve's edges out of it: the entries of the callees whose summaries count. The
+        /// edges are made when a solve first reaches the body (<see cref="Prepare"/>) and let go once the body's
+        /// summary is written (<see cref="Release"/>): about half the bodies of a compilation are never reached by
+        /// a solve, and none is read again once solved. The sites themselves are read from the facts when the body
+        /// is evaluated (<see cref="SiteOf"/>), once per solve, not kept.
         /// </summary>
         private sealed class Resolved
         {
-            private static readonly SolveSite[] NoSites = new SolveSite[0];
             private static readonly Entry[] NoEntries = new Entry[0];
 
             public Resolved(BodyFacts facts) => Facts = facts;
@@ -704,20 +704,40 @@ namespace AtomicContext.Analyzers.Summaries
 
             public BodyFacts Facts { get; }
 
-            private SolveSite[]? _sites;
             private Entry[]? _callees;
-
-            /// <summary>The reachable call sites, in the body's order (after <see cref="Prepare"/>; empty once released).</summary>
-            public SolveSite[] Sites => _sites!;
 
             /// <summary>The distinct callees whose summaries count (the solve's edges), in call order (after <see cref="Prepare"/>; empty once released).</summary>
             public Entry[] Callees => _callees!;
 
             public bool Calls(Entry entry) => Array.IndexOf(Callees, entry) >= 0;
 
+            /// <summary>How many of the body's call sites are reachable (the sites a solve evaluates).</summary>
+            public int ReachableSites
+            {
+                get
+                {
+                    int reachable = 0;
+                    foreach (var site in Facts.Calls)
+                    {
+                        if (!site.State.IsUnreachable) reachable++;
+                    }
+                    return reachable;
+                }
+            }
+
+            /// <summary>A reachable call site as the solve reads it: its depth relative to the body's entry, and its callee's entry.</summary>
+            public SolveSite SiteOf(CallSite site, SummaryStore store)
+            {
+                int rel = site.State.Depths.Max - Facts.Baseline;
+                return new SolveSite(site, rel, HoldsRegion(Facts, rel), CalleeEntry(site, store));
+            }
+
+            private static Entry? CalleeEntry(CallSite site, SummaryStore store) =>
+                site.Callee != null && CallsMember(site) ? store.EntryOf(site.Callee) : null;
+
             /// <summary>
-            /// Makes the view if it is not made (or released) yet. Under the gate in a solve; <see cref="BindReachable"/>
-            /// also calls it outside, and two threads that make it at once make equal views (either may stay).
+            /// Makes the edges if they are not made (or released) yet. Under the gate in a solve; <see cref="BindReachable"/>
+            /// also calls it outside, and two threads that make them at once make equal arrays (either may stay).
             /// </summary>
             public void Prepare(SummaryStore store)
             {
@@ -725,48 +745,31 @@ namespace AtomicContext.Analyzers.Summaries
                 var calls = Facts.Calls;
                 if (calls.Length == 0)
                 {
-                    _sites = NoSites;
                     Volatile.Write(ref _callees, NoEntries);
                     return;
                 }
-                int reachable = 0;
-                foreach (var site in calls)
-                {
-                    if (!site.State.IsUnreachable) reachable++;
-                }
-                var sites = reachable == 0 ? NoSites : new SolveSite[reachable];
-                int next = 0;
                 // The distinct callees gathered in the thread's scratch list, then copied once at their number.
                 var callees = t_callees ?? new List<Entry>();
                 t_callees = null;
                 callees.Clear();
                 foreach (var site in calls)
                 {
-                    Entry? callee = site.Callee != null && CallsMember(site) ? store.EntryOf(site.Callee) : null;
                     // Every summary edge, reachable or not (the solve orders components by all of them); an edge's
-                    // callee calls through its summary, so its entry was made just above.
-                    if (IsSummaryEdge(site) && !callees.Contains(callee!)) callees.Add(callee!);
-                    if (site.State.IsUnreachable) continue;
-                    int rel = site.State.Depths.Max - Facts.Baseline;
-                    sites[next++] = new SolveSite(site, rel, HoldsRegion(Facts, rel), callee);
+                    // callee calls through its summary, so it has an entry.
+                    if (IsSummaryEdge(site) && CalleeEntry(site, store) is { } callee && !callees.Contains(callee)) callees.Add(callee);
                 }
-                _sites = sites;
                 Volatile.Write(ref _callees, callees.Count == 0 ? NoEntries : callees.ToArray());
                 callees.Clear();
                 if (callees.Capacity <= 1024) t_callees = callees;
             }
 
             /// <summary>
-            /// The body's summary is written: no solve reads its sites or edges again (a solve opens only entries with
-            /// no summary), so they are let go rather than kept for the compilation. Under the gate; a
-            /// <see cref="BindReachable"/> outside it that prepared the view at the same moment may leave it made again,
-            /// which only keeps it.
+            /// The body's summary is written: no solve reads its edges again (a solve opens only entries with no
+            /// summary), so they are let go rather than kept for the compilation. Under the gate; a
+            /// <see cref="BindReachable"/> outside it that prepared them at the same moment may leave them made again,
+            /// which only keeps them.
             /// </summary>
-            public void Release()
-            {
-                _sites = NoSites;
-                Volatile.Write(ref _callees, NoEntries);
-            }
+            public void Release() => Volatile.Write(ref _callees, NoEntries);
         }
 
         private readonly List<Contribution> _solveScratch = new List<Contribution>();
@@ -916,11 +919,13 @@ namespace AtomicContext.Analyzers.Summaries
         }
 
         /// <summary>One evaluation of a body whose callees are all solved.</summary>
-        private static Summary Evaluate(Resolved body, List<Contribution> scratch)
+        private Summary Evaluate(Resolved body, List<Contribution> scratch)
         {
             var into = new Accumulator();
-            foreach (var s in body.Sites)
+            foreach (var call in body.Facts.Calls)
             {
+                if (call.State.IsUnreachable) continue;
+                var s = body.SiteOf(call, this);
                 scratch.Clear();
                 SolvedContributions(s, scratch);
                 into.Add(s.Site, s.Callee, s.Rel, scratch);
@@ -1016,10 +1021,13 @@ namespace AtomicContext.Analyzers.Summaries
             for (int i = 0; i < count; i++)
             {
                 var body = component[i].Body!;
-                var sites = new PreparedSite[body.Sites.Length];
-                for (int k = 0; k < sites.Length; k++)
+                var sites = new PreparedSite[body.ReachableSites];
+                int k = -1;
+                foreach (var call in body.Facts.Calls)
                 {
-                    var s = body.Sites[k];
+                    if (call.State.IsUnreachable) continue;
+                    var s = body.SiteOf(call, this);
+                    k++;
                     if (s.Callee != null && s.Callee.Slot >= 0)
                     {
                         sites[k] = new PreparedSite(s.Site, s.Callee, s.Rel, s.InRegion, s.Callee.Slot, null);
