@@ -15,11 +15,20 @@ namespace AtomicContext.Analyzers.Facts
     /// </summary>
     internal sealed class BodyTokens
     {
-        private BodyTokens(string? name, string[] identifiers, int[] words, bool usingOrForEach, bool innerAttribute)
+        private BodyTokens(string? name, string[] identifiers, List<int> words, bool usingOrForEach, bool innerAttribute)
         {
             Name = name;
             Identifiers = identifiers;
-            Words = words;
+            if (identifiers.Length <= MaxByteIdentifiers)
+            {
+                var bytes = new byte[words.Count];
+                for (int i = 0; i < bytes.Length; i++) bytes[i] = (byte)words[i];
+                _byteWords = bytes;
+            }
+            else
+            {
+                _intWords = words.ToArray();
+            }
             UsingOrForEach = usingOrForEach;
             InnerAttribute = innerAttribute;
         }
@@ -30,12 +39,27 @@ namespace AtomicContext.Analyzers.Facts
         /// <summary>The distinct identifiers among the block's tokens, in the order they first appear.</summary>
         public string[] Identifiers { get; }
 
+        // The words (WordAt), a byte each where the block has at most MaxByteIdentifiers distinct identifiers (all but
+        // the largest bodies; the markers -1..-3 are then 255..253), else an int each: the tables stay beside the
+        // trees, and most bodies write a few dozen words.
+        private const int MaxByteIdentifiers = 253;
+        private readonly byte[]? _byteWords;
+        private readonly int[]? _intWords;
+
+        /// <summary>How many words <see cref="WordAt"/> reads.</summary>
+        public int WordCount => _byteWords?.Length ?? _intWords!.Length;
+
         /// <summary>
         /// Every identifier the block writes, in order (indexes into <see cref="Identifiers"/>), with its braces and
         /// <c>finally</c> keywords (<see cref="OpenBrace"/>, <see cref="CloseBrace"/>, <see cref="Finally"/>): enough
         /// to tell, from text, which calls stand inside a region the block takes.
         /// </summary>
-        public int[] Words { get; }
+        public int WordAt(int index)
+        {
+            if (_byteWords is null) return _intWords![index];
+            int b = _byteWords[index];
+            return b >= MaxByteIdentifiers ? b - 256 : b;
+        }
 
         public const int OpenBrace = -1;
         public const int CloseBrace = -2;
@@ -99,9 +123,9 @@ namespace AtomicContext.Analyzers.Facts
             int id = Array.IndexOf(Identifiers, word);
             if (id < 0) return 0;
             int n = 0;
-            foreach (int w in Words)
+            for (int i = 0, count = WordCount; i < count; i++)
             {
-                if (w == id && ++n > atMost) break;
+                if (WordAt(i) == id && ++n > atMost) break;
             }
             return n;
         }
@@ -199,7 +223,7 @@ namespace AtomicContext.Analyzers.Facts
                         break;
                 }
             }
-            return new BodyTokens(NameOf(codeBlock), identifiers.ToArray(), words.ToArray(), usingOrForEach, innerAttribute);
+            return new BodyTokens(NameOf(codeBlock), identifiers.ToArray(), words, usingOrForEach, innerAttribute);
         }
 
         /// <summary>
@@ -339,7 +363,7 @@ namespace AtomicContext.Analyzers.Facts
                             innerAttribute = true;
                     }
                 }
-                return new BodyTokens(NameOf(codeBlock), _found.ToArray(), _sequence.ToArray(), usingOrForEach, innerAttribute);
+                return new BodyTokens(NameOf(codeBlock), _found.ToArray(), _sequence, usingOrForEach, innerAttribute);
             }
 
             /// <summary>Whether a '[' right after this word is an element access or an array type, never an attribute list.</summary>

@@ -68,8 +68,9 @@ namespace AtomicContext.Analyzers.Facts
                 blocks.Clear();
                 int depth = 0;
                 bool finallyNext = false;
-                foreach (int w in body.Words)
+                for (int i = 0, count = body.WordCount; i < count; i++)
                 {
+                    int w = body.WordAt(i);
                     switch (w)
                     {
                         case BodyTokens.Finally:
