@@ -1022,20 +1022,19 @@ namespace AtomicContext.Analyzers.Summaries
             {
                 var body = component[i].Body!;
                 var sites = new PreparedSite[body.ReachableSites];
-                int k = -1;
+                int k = 0;
                 foreach (var call in body.Facts.Calls)
                 {
                     if (call.State.IsUnreachable) continue;
                     var s = body.SiteOf(call, this);
-                    k++;
                     if (s.Callee != null && s.Callee.Slot >= 0)
                     {
-                        sites[k] = new PreparedSite(s.Site, s.Callee, s.Rel, s.InRegion, s.Callee.Slot, null);
+                        sites[k++] = new PreparedSite(s.Site, s.Callee, s.Rel, s.InRegion, s.Callee.Slot, null);
                         continue;
                     }
                     scratch.Clear();
                     SolvedContributions(s, scratch);
-                    sites[k] = new PreparedSite(s.Site, s.Callee, s.Rel, s.InRegion, -1, scratch.Count == 0 ? NoContributions : new List<Contribution>(scratch));
+                    sites[k++] = new PreparedSite(s.Site, s.Callee, s.Rel, s.InRegion, -1, scratch.Count == 0 ? NoContributions : new List<Contribution>(scratch));
                 }
                 prepared[i] = sites;
                 foreach (var callee in body.Callees)
