@@ -52,12 +52,12 @@ namespace AtomicContext.Analyzers.Summaries
         private readonly FactsResolver _facts;
         // Sized for the compilation up front (EstimatedMembers): a ConcurrentDictionary that grows makes every
         // node again at each doubling, and these hold one entry per member reached.
-        private readonly ConcurrentDictionary<IMethodSymbol, string?> _keys;
+        // A method's entry (null: the method has no key), found by the symbol: no key is hashed where the method is
+        // at hand. The entry holds the method back (Entry.Method), so a callee met in a walk is found by its key
+        // without parsing it (facts kept from an earlier compilation still go through the parser).
+        private readonly ConcurrentDictionary<IMethodSymbol, Entry?> _byMethod;
         private readonly DocIds _docIds = new DocIds();
 
-        // Every key made in this compilation, back to its method: a callee met in a walk is found without
-        // parsing its key (facts kept from an earlier compilation still go through the parser).
-        private readonly ConcurrentDictionary<string, IMethodSymbol> _methodsByKey;
         // One entry per key met (a body's facts with its call sites resolved to entries, and its summary): the
         // solve follows references between entries, hashing no key.
         private readonly ConcurrentDictionary<string, Entry> _entries;
@@ -156,8 +156,7 @@ namespace AtomicContext.Analyzers.Summaries
             _keyOf = KeyOf;
             _factsFilesPrint = factsFilesPrint;
             int capacity = EstimatedMembers(compilation);
-            _keys = new ConcurrentDictionary<IMethodSymbol, string?>(LockStripes, capacity, ByReference.Instance);
-            _methodsByKey = new ConcurrentDictionary<string, IMethodSymbol>(LockStripes, capacity, StringComparer.Ordinal);
+            _byMethod = new ConcurrentDictionary<IMethodSymbol, Entry?>(LockStripes, capacity, ByReference.Instance);
             _entries = new ConcurrentDictionary<string, Entry>(LockStripes, capacity, StringComparer.Ordinal);
         }
 
@@ -213,8 +212,11 @@ namespace AtomicContext.Analyzers.Summaries
         /// <summary>Test hook: every symbol the store's caches hold (its keys' methods and the facts resolver's members).</summary>
         internal IEnumerable<ISymbol> HeldSymbols()
         {
-            foreach (var method in _keys.Keys) yield return method;
-            foreach (var method in _methodsByKey.Values) yield return method;
+            foreach (var method in _byMethod.Keys) yield return method;
+            foreach (var entry in _entries.Values)
+            {
+                if (entry.Method != null) yield return entry.Method;
+            }
             foreach (var symbol in _facts.HeldSymbols) yield return symbol;
         }
 
@@ -229,15 +231,36 @@ namespace AtomicContext.Analyzers.Summaries
         public string? KeyOf(IMethodSymbol method)
         {
             // Only normalized methods are held (compared as objects): most are their own normal form, found at once.
-            if (_keys.TryGetValue(method, out var known)) return known;
+            if (_byMethod.TryGetValue(method, out var known)) return known?.Key;
             method = (IMethodSymbol)FactsResolver.Normalize(method);
-            if (_keys.TryGetValue(method, out known)) return known;
+            if (_byMethod.TryGetValue(method, out known)) return known?.Key;
             // Not held: a lambda's or local function's symbol holds what binding its body made (see
             // FactsResolver.IsMadeByBinding); its key is a path and position, made again when asked.
             if (FactsResolver.IsMadeByBinding(method)) return LocationKey(method);
-            var key = _keys.GetOrAdd(method, ComputeKey(method));
-            if (key != null) _methodsByKey.TryAdd(key, method);
-            return key;
+            return Hold(method)?.Key;
+        }
+
+        /// <summary>The entry of a method's key (null when it has none), as <see cref="KeyOf"/> finds the key.</summary>
+        private Entry? EntryOf(IMethodSymbol method)
+        {
+            if (_byMethod.TryGetValue(method, out var known)) return known;
+            method = (IMethodSymbol)FactsResolver.Normalize(method);
+            if (_byMethod.TryGetValue(method, out known)) return known;
+            if (FactsResolver.IsMadeByBinding(method)) return LocationKey(method) is { } key ? EntryOf(key) : null;
+            return Hold(method);
+        }
+
+        /// <summary>A normalized method that is not a lambda or local function, held with its key's entry (first come first kept).</summary>
+        private Entry? Hold(IMethodSymbol method)
+        {
+            var key = ComputeKey(method);
+            Entry? entry = null;
+            if (key != null)
+            {
+                entry = EntryOf(key);
+                Interlocked.CompareExchange(ref entry.Method, method, null);
+            }
+            return _byMethod.GetOrAdd(method, entry);
         }
 
         /// <summary>The key of a method that is not a lambda or local function: its documentation ID where it has one.</summary>
@@ -261,7 +284,7 @@ namespace AtomicContext.Analyzers.Summaries
         /// <summary>The method a key names in this compilation (null when it names none).</summary>
         private IMethodSymbol? Resolve(string key, CancellationToken ct)
         {
-            if (_methodsByKey.TryGetValue(key, out var met)) return met;
+            if (_entries.TryGetValue(key, out var held) && Volatile.Read(ref held.Method) is { } met) return met;
             if (!key.StartsWith("~", StringComparison.Ordinal))
                 return DocumentationCommentId.GetFirstSymbolForDeclarationId(key, _compilation) as IMethodSymbol;
             int at = key.LastIndexOf('@');
@@ -327,8 +350,8 @@ namespace AtomicContext.Analyzers.Summaries
         /// </summary>
         private BodyFacts? FactsOfBody(IMethodSymbol method, SyntaxTree tree, IOperation? body, SyntaxNode? declaration, SemanticModel? model, CancellationToken ct)
         {
-            var key = KeyOf(method);
-            var entry = key is null ? null : EntryOf(key);
+            var entry = EntryOf(method);
+            var key = entry?.Key;
             if (entry != null)
             {
                 if (Volatile.Read(ref entry.Body) is { } known) return known.Facts;
@@ -578,13 +601,14 @@ namespace AtomicContext.Analyzers.Summaries
         public Summary SummaryOf(IMethodSymbol method, CancellationToken ct)
         {
             if (!HasSourceBody(method)) return Summary.Nothing;
-            var key = KeyOf(method);
-            return key is null ? Summary.Nothing : SummaryOf(key, ct);
+            var entry = EntryOf(method);
+            return entry is null ? Summary.Nothing : SummaryOf(entry, ct);
         }
 
-        public Summary SummaryOf(string key, CancellationToken ct)
+        public Summary SummaryOf(string key, CancellationToken ct) => SummaryOf(EntryOf(key), ct);
+
+        private Summary SummaryOf(Entry entry, CancellationToken ct)
         {
-            var entry = EntryOf(key);
             if (Volatile.Read(ref entry.Summary) is { } known) return known;
             // First with the facts known already (in a whole compilation every body was walked in its own action
             // before the checks that were held for their tree's end ask): one pass, nothing bound.
@@ -637,7 +661,7 @@ namespace AtomicContext.Analyzers.Summaries
             if (Volatile.Read(ref entry.Body) is { } known) return known;
             // A callee with no body to walk (a delegate's Invoke, a partial method never implemented) has nothing to
             // wait for: its facts are empty, as FactsOf would find them.
-            if (_methodsByKey.TryGetValue(entry.Key, out var method) && FindBodySyntax(method, ct) is null) return Publish(entry, BodyFacts.Empty);
+            if (Volatile.Read(ref entry.Method) is { } method && FindBodySyntax(method, ct) is null) return Publish(entry, BodyFacts.Empty);
             return null;
         }
 
@@ -651,6 +675,9 @@ namespace AtomicContext.Analyzers.Summaries
             public Entry(string key) => Key = key;
 
             public readonly string Key;
+
+            /// <summary>The method the key was made for in this compilation (first come first kept); null when none was (yet).</summary>
+            public IMethodSymbol? Method;
 
             /// <summary>Set once (first come first kept); read without a lock.</summary>
             public Resolved? Body;
