@@ -759,8 +759,22 @@ namespace AtomicContext.Analyzers.Summaries
                 return new SolveSite(site, rel, HoldsRegion(Facts, rel), CalleeEntry(site, store));
             }
 
-            private static Entry? CalleeEntry(CallSite site, SummaryStore store) =>
-                site.Callee != null && CallsMember(site) ? store.EntryOf(site.Callee) : null;
+            private Entry? CalleeEntry(CallSite site, SummaryStore store)
+            {
+                var key = site.Callee;
+                if (key is null || !CallsMember(site)) return null;
+                // A site made in this compilation holds its entry's own key string (KeyOf answers with it): the
+                // body's edges, once prepared, are matched by reference before any key is hashed.
+                var callees = Volatile.Read(ref _callees);
+                if (callees != null)
+                {
+                    foreach (var callee in callees)
+                    {
+                        if (ReferenceEquals(callee.Key, key)) return callee;
+                    }
+                }
+                return store.EntryOf(key);
+            }
 
             /// <summary>
             /// Makes the edges if they are not made (or released) yet. Under the gate in a solve; <see cref="BindReachable"/>
