@@ -813,9 +813,9 @@ namespace AtomicContext.Analyzers.Summaries
 
             /// <summary>
             /// The body's summary is written: no solve reads its edges again (a solve opens only entries with no
-            /// summary), so they are let go rather than kept for the compilation. Under the gate; a
-            /// <see cref="BindReachable"/> outside it that prepared them at the same moment may leave them made again,
-            /// which only keeps them.
+            /// summary), so they are let go rather than kept for the compilation. Under the gate; a <see cref="Prepare"/>
+            /// outside it (<see cref="FactsOfBody"/>, <see cref="BindReachable"/>) that ran at the same moment may leave
+            /// them made again, which only keeps them (equal edges: the reference match in <see cref="SiteOf"/> still holds).
             /// </summary>
             public void Release() => Volatile.Write(ref _callees, NoEntries);
         }
