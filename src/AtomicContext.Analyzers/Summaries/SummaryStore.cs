@@ -228,25 +228,30 @@ namespace AtomicContext.Analyzers.Summaries
         /// How a method is named in facts and summaries: its documentation-comment ID, or, for a local
         /// function or lambda (only ever called from its own tree), <c>~path@position</c>.
         /// </summary>
-        public string? KeyOf(IMethodSymbol method)
-        {
-            // Only normalized methods are held (compared as objects): most are their own normal form, found at once.
-            if (_byMethod.TryGetValue(method, out var known)) return known?.Key;
-            method = (IMethodSymbol)FactsResolver.Normalize(method);
-            if (_byMethod.TryGetValue(method, out known)) return known?.Key;
-            // Not held: a lambda's or local function's symbol holds what binding its body made (see
-            // FactsResolver.IsMadeByBinding); its key is a path and position, made again when asked.
-            if (FactsResolver.IsMadeByBinding(method)) return LocationKey(method);
-            return Hold(method)?.Key;
-        }
+        public string? KeyOf(IMethodSymbol method) => Find(method, out var locationKey)?.Key ?? locationKey;
 
         /// <summary>The entry of a method's key (null when it has none), as <see cref="KeyOf"/> finds the key.</summary>
-        private Entry? EntryOf(IMethodSymbol method)
+        private Entry? EntryOf(IMethodSymbol method) =>
+            Find(method, out var locationKey) ?? (locationKey is null ? null : EntryOf(locationKey));
+
+        /// <summary>
+        /// The entry held for a method (null when it has no key), held now if it is not yet; for a lambda or local
+        /// function, never held, null and its <paramref name="locationKey"/> instead.
+        /// </summary>
+        private Entry? Find(IMethodSymbol method, out string? locationKey)
         {
+            locationKey = null;
+            // Only normalized methods are held (compared as objects): most are their own normal form, found at once.
             if (_byMethod.TryGetValue(method, out var known)) return known;
             method = (IMethodSymbol)FactsResolver.Normalize(method);
             if (_byMethod.TryGetValue(method, out known)) return known;
-            if (FactsResolver.IsMadeByBinding(method)) return LocationKey(method) is { } key ? EntryOf(key) : null;
+            // Not held: a lambda's or local function's symbol holds what binding its body made (see
+            // FactsResolver.IsMadeByBinding); its key is a path and position, made again when asked.
+            if (FactsResolver.IsMadeByBinding(method))
+            {
+                locationKey = LocationKey(method);
+                return null;
+            }
             return Hold(method);
         }
 
