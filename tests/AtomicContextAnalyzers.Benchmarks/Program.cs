@@ -97,6 +97,14 @@ namespace AtomicContextAnalyzers.Benchmarks
                 return PlainCode.Run(args.Length >= 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7, Console.Out);
             }
 
+            if (args.Length >= 1 && args[0] == "--walk-cost")
+            {
+                return WalkCost.Run(
+                    args.Length >= 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1,
+                    args.Length >= 3 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 90,
+                    Console.Out);
+            }
+
             if (args.Length >= 1 && args[0] == "--plain-with-region")
             {
                 return PlainCode.Run(args.Length >= 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7, Console.Out, withRegion: true);

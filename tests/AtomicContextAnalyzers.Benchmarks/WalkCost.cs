@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using AtomicContext.Analyzers.Facts;
+using AtomicContext.Analyzers.Summaries;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AtomicContextAnalyzers.Benchmarks
+{
+    /// <summary>
+    /// <c>--walk-cost [SCALE] [ROUNDS]</c>: what our flow walk costs per operation next to a bare enumeration of the
+    /// same operations (what the floor's driver does before it calls the floor's action), on one thread, over the
+    /// generated bodies of the corpus (<c>Gen/</c>: methods and their lambdas) bound once beforehand. The two
+    /// alternate round by round; both read operation trees made already, so neither pays for binding or for making
+    /// operations. It isolates the one step that decides most of ours ÷ floor on the generated bodies.
+    /// </summary>
+    public static class WalkCost
+    {
+        public static int Run(int scale, int rounds, TextWriter output)
+        {
+            var corpus = new ParsedCorpus(CorpusGenerator.Generate(scale));
+            var compilation = corpus.NewCompilation();
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                // The token index the region filter builds in a real run (the walker asks it about delegate locals).
+                if (BodyTokens.OfTree(tree).Count < 0) return 3;
+            }
+
+            var bodies = new List<(IOperation Body, IMethodSymbol Owner)>();
+            foreach (var tree in compilation.SyntaxTrees.Where(t => t.FilePath.StartsWith("Gen/", StringComparison.Ordinal)))
+            {
+#pragma warning disable RS1030 // A benchmark binds the corpus itself; no analyzer runs here.
+                var model = compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+                foreach (var declaration in tree.GetRoot().DescendantNodes().OfType<BaseMethodDeclarationSyntax>())
+                {
+                    if (declaration.Body is null && declaration.ExpressionBody is null) continue;
+                    if (model.GetDeclaredSymbol(declaration) is IMethodSymbol method && model.GetOperation(declaration) is { } body)
+                        bodies.Add((body, method));
+                }
+            }
+            int methods = bodies.Count;
+            for (int i = 0; i < methods; i++)
+            {
+                foreach (var op in bodies[i].Body.Descendants())
+                {
+                    if (op is IAnonymousFunctionOperation lambda) bodies.Add((lambda.Body, lambda.Symbol));
+                }
+            }
+            long operations = 0;
+            foreach (var (body, _) in bodies) operations += body.Descendants().LongCount();
+
+            var store = new SummaryStore(compilation, new FactsResolver(FactsFiles.Empty, SummaryStore.EstimatedMembers(compilation)));
+            var bare = new List<double>();
+            var walk = new List<double>();
+            long sink = 0;
+            for (int r = 0; r < rounds; r++)
+            {
+                // Alternated, and the order swapped every round: drift lands on both.
+                for (int k = 0; k < 2; k++)
+                {
+                    bool walkNow = (r + k) % 2 == 1;
+                    var watch = Stopwatch.StartNew();
+                    if (walkNow)
+                    {
+                        foreach (var (body, owner) in bodies) sink += store.Analyze(body, owner, CancellationToken.None).Calls.Length;
+                    }
+                    else
+                    {
+                        foreach (var (body, _) in bodies)
+                        {
+                            foreach (var op in body.Descendants())
+                            {
+                                if (op.Kind == OperationKind.Invocation) sink++;
+                            }
+                        }
+                    }
+                    (walkNow ? walk : bare).Add(watch.Elapsed.TotalMilliseconds);
+                }
+            }
+
+            // The first third of the rounds is the JIT's warm-up.
+            double bareMs = Median(bare.Skip(rounds / 3));
+            double walkMs = Median(walk.Skip(rounds / 3));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# Walk cost ({scale}x corpus, Gen/ only: {methods:N0} methods + {bodies.Count - methods:N0} lambdas, {operations:N0} operations; one thread, {rounds} rounds, medians of the last {rounds - rounds / 3})"));
+            output.WriteLine();
+            output.WriteLine("| pass over the bound bodies | ms | ns per operation |");
+            output.WriteLine("|---|---|---|");
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| bare enumeration (`Descendants`, kind test) | {bareMs:F1} | {bareMs * 1e6 / operations:F0} |"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| our walk (`SummaryStore.Analyze`: flow states, call sites, keys) | {walkMs:F1} | {walkMs * 1e6 / operations:F0} |"));
+            output.WriteLine();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(checksum {sink})"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"walk-ratio: {walkMs / bareMs:F2}"));
+            return 0;
+        }
+
+        private static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.OrderBy(v => v).ToList();
+            int n = sorted.Count;
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        }
+    }
+}
