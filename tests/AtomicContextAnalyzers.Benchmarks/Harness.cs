@@ -253,6 +253,13 @@ namespace AtomicContextAnalyzers.Benchmarks
                 worstPeerRatio = Max(worstPeerRatio, Ratio(size, Config.Peer, Config.Floor));
             }
 
+            if (configs.Contains(Config.Ours) && configs.Contains(Config.Floor))
+            {
+                o.WriteLine();
+                o.WriteLine("Ours ÷ floor, where the median of the paired ratios lies (order statistics: ≥ 90 % coverage, or the whole range with its coverage when the rounds are too few): "
+                    + string.Join("; ", sizes.Select(size => FormatInterval(size, RatioInterval(size, Config.Ours, Config.Floor, 0.90)))));
+            }
+
             o.WriteLine();
             o.WriteLine("Spread (min–max ms over rounds): " + string.Join("; ", sizes.Select(size => $"{size}x " + string.Join(", ", configs.Select(c => $"{c} {Min(size, c):F0}–{MaxOf(size, c):F0}")))));
 
@@ -589,6 +596,20 @@ namespace AtomicContextAnalyzers.Benchmarks
 
             int n = Math.Min(la.Count, lb.Count);
             return n == 0 ? double.NaN : Percentile(Enumerable.Range(0, n).Select(i => measure(la[i]) / measure(lb[i])).ToList(), 0.5);
+        }
+
+        private static string FormatInterval(int size, MedianInterval i) => $"{size}x {i.Low:F2}–{i.High:F2} ({i.Coverage:P0})";
+
+        /// <summary>Where the median of the paired ratios of one size lies (<see cref="MedianInterval"/>).</summary>
+        private MedianInterval RatioInterval(int size, Config a, Config b, double confidence)
+        {
+            if (!runs.TryGetValue((size, a), out List<RunResult>? la) || !runs.TryGetValue((size, b), out List<RunResult>? lb))
+            {
+                return MedianInterval.Of(Array.Empty<double>(), confidence);
+            }
+
+            int n = Math.Min(la.Count, lb.Count);
+            return MedianInterval.Of(Enumerable.Range(0, n).Select(i => la[i].Milliseconds / lb[i].Milliseconds).ToList(), confidence);
         }
 
         private static double Max(double a, double b) => double.IsNaN(a) ? b : double.IsNaN(b) ? a : Math.Max(a, b);
