@@ -589,28 +589,27 @@ namespace AtomicContextAnalyzers.Benchmarks
 
         private double PairedRatio(int size, Config a, Config b, Func<RunResult, double> measure)
         {
+            List<double> ratios = PairedRatios(size, a, b, measure);
+            return ratios.Count == 0 ? double.NaN : Percentile(ratios, 0.5);
+        }
+
+        /// <summary>a ÷ b round by round (each round's two runs were made next to each other); empty when either has no runs.</summary>
+        private List<double> PairedRatios(int size, Config a, Config b, Func<RunResult, double> measure)
+        {
             if (!runs.TryGetValue((size, a), out List<RunResult>? la) || !runs.TryGetValue((size, b), out List<RunResult>? lb))
             {
-                return double.NaN;
+                return new List<double>();
             }
 
             int n = Math.Min(la.Count, lb.Count);
-            return n == 0 ? double.NaN : Percentile(Enumerable.Range(0, n).Select(i => measure(la[i]) / measure(lb[i])).ToList(), 0.5);
+            return Enumerable.Range(0, n).Select(i => measure(la[i]) / measure(lb[i])).ToList();
         }
 
         private static string FormatInterval(int size, MedianInterval i) => $"{size}x {i.Low:F2}–{i.High:F2} ({i.Coverage:P0})";
 
         /// <summary>Where the median of the paired ratios of one size lies (<see cref="MedianInterval"/>).</summary>
-        private MedianInterval RatioInterval(int size, Config a, Config b, double confidence)
-        {
-            if (!runs.TryGetValue((size, a), out List<RunResult>? la) || !runs.TryGetValue((size, b), out List<RunResult>? lb))
-            {
-                return MedianInterval.Of(Array.Empty<double>(), confidence);
-            }
-
-            int n = Math.Min(la.Count, lb.Count);
-            return MedianInterval.Of(Enumerable.Range(0, n).Select(i => la[i].Milliseconds / lb[i].Milliseconds).ToList(), confidence);
-        }
+        private MedianInterval RatioInterval(int size, Config a, Config b, double confidence) =>
+            MedianInterval.Of(PairedRatios(size, a, b, r => r.Milliseconds), confidence);
 
         private static double Max(double a, double b) => double.IsNaN(a) ? b : double.IsNaN(b) ? a : Math.Max(a, b);
 
