@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -25,6 +24,8 @@ namespace AtomicContextAnalyzers.Benchmarks
     {
         public static int Run(int scale, int rounds, TextWriter output)
         {
+            // At least one measured round of each after the warm-up third.
+            rounds = Math.Max(rounds, 3);
             var corpus = new ParsedCorpus(CorpusGenerator.Generate(scale));
             var compilation = corpus.NewCompilation();
             foreach (var tree in compilation.SyntaxTrees)
