@@ -1,9 +1,6 @@
 using System.Linq;
-using System.Threading;
 using AtomicContext.Analyzers.Facts;
 using AtomicContext.Analyzers.Summaries;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Xunit;
 
 namespace AtomicContext.Analyzers.Tests
@@ -45,11 +42,7 @@ namespace AtomicContext.Analyzers.Tests
         private static Flow.BodyFacts Walk(string name)
         {
             var compilation = Compiler.Create(new[] { Source });
-            var tree = compilation.SyntaxTrees.First();
-            var model = compilation.GetSemanticModel(tree);
-            var store = new SummaryStore(compilation, new FactsResolver(FactsFiles.Empty));
-            var declaration = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.Text == name);
-            return store.Analyze(model.GetOperation(declaration)!, (IMethodSymbol)model.GetDeclaredSymbol(declaration)!, CancellationToken.None);
+            return Compiler.WalkMethod(new SummaryStore(compilation, new FactsResolver(FactsFiles.Empty)), name);
         }
 
         [Fact]

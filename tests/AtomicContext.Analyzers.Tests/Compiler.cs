@@ -31,6 +31,18 @@ namespace AtomicContext.Analyzers.Tests
                 new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable));
         }
 
+        /// <summary>
+        /// One method body of the compilation's first tree walked by <paramref name="store"/> (its local functions and
+        /// lambdas listed, not walked), found by the method's name.
+        /// </summary>
+        public static Flow.BodyFacts WalkMethod(Summaries.SummaryStore store, string name)
+        {
+            var tree = store.Compilation.SyntaxTrees.First();
+            var model = store.Compilation.GetSemanticModel(tree);
+            var declaration = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().Single(m => m.Identifier.Text == name);
+            return store.Analyze(model.GetOperation(declaration)!, (IMethodSymbol)model.GetDeclaredSymbol(declaration)!, CancellationToken.None);
+        }
+
         public sealed class Run
         {
             public ImmutableArray<Diagnostic> Diagnostics { get; init; }

@@ -1,9 +1,6 @@
 using System.Linq;
-using System.Threading;
 using AtomicContext.Analyzers.Facts;
 using AtomicContext.Analyzers.Summaries;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Xunit;
 
 namespace AtomicContext.Analyzers.Tests
@@ -36,14 +33,8 @@ namespace AtomicContext.Analyzers.Tests
                 }
                 """,
             });
-            var tree = compilation.SyntaxTrees.First();
-            var model = compilation.GetSemanticModel(tree);
             var store = new SummaryStore(compilation, new FactsResolver(FactsFiles.Empty));
-            Flow.BodyFacts Walk(string name)
-            {
-                var declaration = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.Text == name);
-                return store.Analyze(model.GetOperation(declaration)!, (IMethodSymbol)model.GetDeclaredSymbol(declaration)!, CancellationToken.None);
-            }
+            Flow.BodyFacts Walk(string name) => Compiler.WalkMethod(store, name);
 
             var first = Walk("first");
             var second = Walk("second");
