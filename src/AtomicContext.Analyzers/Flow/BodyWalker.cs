@@ -703,6 +703,8 @@ namespace AtomicContext.Analyzers.Flow
             private readonly Dictionary<ILocalSymbol, int> _writes = new Dictionary<ILocalSymbol, int>(SymbolEqualityComparer.Default);
             private readonly Dictionary<ILocalSymbol, IOperation> _firstValue = new Dictionary<ILocalSymbol, IOperation>(SymbolEqualityComparer.Default);
             private readonly Dictionary<Atom, int> _conditionUses = new Dictionary<Atom, int>();
+            // The operations still to look at (empty between bodies).
+            private readonly Stack<IOperation> _pending = new Stack<IOperation>();
 
             /// <summary>Forgets the body: every table empty (no symbol or operation kept).</summary>
             public void Clear()
@@ -715,6 +717,7 @@ namespace AtomicContext.Analyzers.Flow
                 _writes.Clear();
                 _firstValue.Clear();
                 _conditionUses.Clear();
+                _pending.Clear();
             }
 
             public void Fill(IOperation root, BodyWalker walker)
@@ -738,10 +741,17 @@ namespace AtomicContext.Analyzers.Flow
                     Write(local, null);
                 }
 
-                // Switched on the kind first (a jump table): most operations are none of these, and a type
-                // test searches the operation's interfaces.
-                foreach (var op in root.DescendantsAndSelf())
+                // Every operation once, in no particular order (nothing below depends on it: a local's first value
+                // is read only when it has one write). An explicit stack, not a recursion (a long chain of binary
+                // operators nests as deep as it is long), nor DescendantsAndSelf, whose stack of enumerators was
+                // half of this scan. Switched on the kind first (a jump table): most operations are none of these,
+                // and a type test searches the operation's interfaces.
+                var pending = _pending;
+                pending.Push(root);
+                while (pending.Count > 0)
                 {
+                    var op = pending.Pop();
+                    foreach (var child in op.ChildOperations) pending.Push(child);
                     switch (op.Kind)
                     {
                         case OperationKind.Invocation:
