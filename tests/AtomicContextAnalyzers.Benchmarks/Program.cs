@@ -109,6 +109,25 @@ namespace AtomicContextAnalyzers.Benchmarks
                     Console.Out);
             }
 
+            if (args.Length >= 1 && args[0] == "--walk-ab")
+            {
+                var builds = new List<(string Name, string Directory)>();
+                int abScale = 1, abRounds = 150;
+                for (int i = 1; i < args.Length; i++)
+                {
+                    if (args[i] == "--scale" && i + 1 < args.Length) abScale = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    else if (args[i] == "--rounds" && i + 1 < args.Length) abRounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    else if (args[i].IndexOf('=') is int eq and > 0) builds.Add((args[i].Substring(0, eq), args[i].Substring(eq + 1)));
+                    else
+                    {
+                        Console.Error.WriteLine($"--walk-ab: not NAME=DIR, --scale S or --rounds R: {args[i]}");
+                        return 2;
+                    }
+                }
+
+                return WalkAb.Run(builds, abScale, abRounds, Console.Out);
+            }
+
             if (args.Length >= 1 && args[0] == "--plain-with-region")
             {
                 return PlainCode.Run(args.Length >= 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7, Console.Out, withRegion: true);

@@ -43,18 +43,12 @@ namespace AtomicContextAnalyzers.Benchmarks
             return invocations;
         }
 
-        public static int Run(int scale, int rounds, TextWriter output)
+        /// <summary>
+        /// The generated methods' bodies (<c>Gen/</c>), bound, then their lambdas' (each a body of its own, walked on its
+        /// own as the analyzer walks it); <paramref name="methods"/>: how many of the list are methods.
+        /// </summary>
+        internal static List<(IOperation Body, IMethodSymbol Owner)> GeneratedBodies(Compilation compilation, out int methods)
         {
-            // At least one measured round of each after the warm-up third.
-            rounds = Math.Max(rounds, 3);
-            var corpus = new ParsedCorpus(CorpusGenerator.Generate(scale));
-            var compilation = corpus.NewCompilation();
-            foreach (var tree in compilation.SyntaxTrees)
-            {
-                // The token index the region filter builds in a real run (the walker asks it about delegate locals).
-                _ = BodyTokens.OfTree(tree);
-            }
-
             var bodies = new List<(IOperation Body, IMethodSymbol Owner)>();
             foreach (var tree in compilation.SyntaxTrees.Where(t => t.FilePath.StartsWith("Gen/", StringComparison.Ordinal)))
             {
@@ -68,7 +62,7 @@ namespace AtomicContextAnalyzers.Benchmarks
                         bodies.Add((body, method));
                 }
             }
-            int methods = bodies.Count;
+            methods = bodies.Count;
             for (int i = 0; i < methods; i++)
             {
                 foreach (var op in bodies[i].Body.Descendants())
@@ -76,18 +70,41 @@ namespace AtomicContextAnalyzers.Benchmarks
                     if (op is IAnonymousFunctionOperation lambda) bodies.Add((lambda.Body, lambda.Symbol));
                 }
             }
+            return bodies;
+        }
+
+        /// <summary>
+        /// One compacting collection: operation trees are made among the binder's garbage, and a pass over them as they
+        /// lie (no collection yet) cost 3.4x one over them compacted (222 against 66 ns per operation for the bare
+        /// enumeration). Without it the walk's own allocations compacted them part-way through the warm-up, under
+        /// whichever pass ran next.
+        /// </summary>
+        internal static void Compact()
+        {
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        }
+
+        public static int Run(int scale, int rounds, TextWriter output)
+        {
+            // At least one measured round of each after the warm-up third.
+            rounds = Math.Max(rounds, 3);
+            var corpus = new ParsedCorpus(CorpusGenerator.Generate(scale));
+            var compilation = corpus.NewCompilation();
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                // The token index the region filter builds in a real run (the walker asks it about delegate locals).
+                _ = BodyTokens.OfTree(tree);
+            }
+
+            var bodies = GeneratedBodies(compilation, out int methods);
             // A method's operations hold its lambdas' (the walk visits those in the lambdas' own walks): every
             // operation is counted, and enumerated by the bare pass, once.
             long operations = 0;
             for (int i = 0; i < methods; i++) operations += bodies[i].Body.Descendants().LongCount();
 
             var store = new SummaryStore(compilation, new FactsResolver(FactsFiles.Empty, SummaryStore.EstimatedMembers(compilation)));
-            // One compacting collection first: the operation trees were made among the binder's garbage, and a pass over
-            // them as they lie (no collection yet) cost 3.4x one over them compacted (222 against 66 ns per operation
-            // for the bare enumeration). Without it the walk's own allocations compacted them part-way through the
-            // warm-up, under whichever pass ran next.
-            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            Compact();
             var bare = new List<double>();
             var recursion = new List<double>();
             var walk = new List<double>();
