@@ -60,7 +60,8 @@ namespace AtomicContext.Analyzers.Flow
             CalleeHasBody = calleeHasBody;
             Facts = facts;
             _tree = syntax.SyntaxTree;
-            _span = syntax.Span;
+            _fullSpan = syntax.FullSpan;
+            _syntaxKind = (ushort)syntax.RawKind;
             Kind = kind;
         }
 
@@ -70,10 +71,14 @@ namespace AtomicContext.Analyzers.Flow
                 ? new CallSite(name, callee, calleeHasBody, facts, syntax, kind)
                 : new DetailedCallSite(name, callee, calleeHasBody, facts, location, syntax, kind, args);
 
-        // The call's tree and span, not its node: facts are kept for the whole compilation (and beyond, beside
-        // the tree), and a red node would keep its body's red subtree alive with it.
+        // The call's tree, full span and syntax kind, not its node: facts are kept for the whole compilation (and
+        // beyond, beside the tree), and a red node would keep its body's red subtree alive with it. Not its span
+        // either: the full span is read off the node as it is, where the span takes a descent to its first token and
+        // one to its last (6 % of a walk, --walk-ab; the first descent alone is all of it). Most sites are never
+        // reported; a reported one's node is found again from its full span and kind (SpanOf).
         private readonly SyntaxTree _tree;
-        private readonly Microsoft.CodeAnalysis.Text.TextSpan _span;
+        private readonly Microsoft.CodeAnalysis.Text.TextSpan _fullSpan;
+        private readonly ushort _syntaxKind;
 
         /// <summary>The member called, as a chain names it (a property for an accessor, 'lock (Monitor.Enter)' for the lock statement).</summary>
         public string Name { get; }
@@ -90,7 +95,7 @@ namespace AtomicContext.Analyzers.Flow
         public MemberFacts Facts { get; }
 
         /// <summary>Where the call is reported (most sites never are: made when asked).</summary>
-        public Location Location => GivenLocation ?? Location.Create(_tree, _span);
+        public Location Location => GivenLocation ?? Location.Create(_tree, SpanOf(_tree, _fullSpan, _syntaxKind));
 
         /// <summary>Arguments by the callee's parameter ordinal (empty when the callee has no [MightSleepIf] to evaluate).</summary>
         public virtual ImmutableArray<ArgValue> Args => ImmutableArray<ArgValue>.Empty;
@@ -100,8 +105,33 @@ namespace AtomicContext.Analyzers.Flow
 
         public FlowState State { get; internal set; }
 
-        /// <summary>Where the call starts (asked to order a body's calls: told once).</summary>
-        public int Position => GivenLocation?.SourceSpan.Start ?? _span.Start;
+        /// <summary>
+        /// Where the call starts, to order a body's calls: where its full span starts, or its own location's start.
+        /// Sites ordered by it are in the order of their spans' starts: a node's full span and its span start at the
+        /// same token (before and after its leading trivia), and a lock, using or foreach site's own location starts
+        /// at its keyword, where no call starts. (In broken code a node may begin with a missing token, of no width:
+        /// two sites may then start at one place here where their spans did not, and keep the order the walk met them.)
+        /// </summary>
+        public int Position => GivenLocation?.SourceSpan.Start ?? _fullSpan.Start;
+
+        /// <summary>
+        /// The span of the node of <paramref name="fullSpan"/> and <paramref name="rawKind"/> in <paramref name="tree"/>:
+        /// the innermost node of that full span and kind (nodes of one full span differ in their spans only where a
+        /// missing token ends one of them, as a statement's missing ';' ends it after its expression's trivia).
+        /// </summary>
+        internal static Microsoft.CodeAnalysis.Text.TextSpan SpanOf(SyntaxTree tree, Microsoft.CodeAnalysis.Text.TextSpan fullSpan, int rawKind)
+        {
+            var root = tree.GetRoot();
+            if (!root.FullSpan.Contains(fullSpan)) return fullSpan;
+            for (SyntaxNode? node = root.FindNode(fullSpan, findInsideTrivia: false, getInnermostNodeForTie: true);
+                node != null && node.FullSpan == fullSpan; node = node.Parent)
+            {
+                if (node.RawKind == rawKind) return node.Span;
+            }
+            // Not found (a node of no width, which FindNode does not tell from its neighbours): what its span is when
+            // it holds no token of any width.
+            return fullSpan;
+        }
     }
 
     /// <summary>A call site with classified arguments or a location of its own.</summary>
