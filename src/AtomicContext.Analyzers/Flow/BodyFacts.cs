@@ -117,7 +117,8 @@ namespace AtomicContext.Analyzers.Flow
         /// <summary>
         /// The span of the node of <paramref name="fullSpan"/> and <paramref name="rawKind"/> in <paramref name="tree"/>:
         /// the innermost node of that full span and kind (nodes of one full span differ in their spans only where a
-        /// missing token ends one of them, as a statement's missing ';' ends it after its expression's trivia).
+        /// missing token, of no width and no trivia, begins or ends one of them, as a statement's missing ';' ends it
+        /// after its expression's trailing trivia).
         /// </summary>
         internal static Microsoft.CodeAnalysis.Text.TextSpan SpanOf(SyntaxTree tree, Microsoft.CodeAnalysis.Text.TextSpan fullSpan, int rawKind)
         {
