@@ -1,8 +1,9 @@
+using System.Collections.Generic;
 using System.Linq;
 
 namespace AtomicContextAnalyzers.Benchmarks.Tests
 {
-    /// <summary>Which configurations a round runs: the floor and ours always; emit and the peer only in the side rounds.</summary>
+    /// <summary>Which configurations a round runs, and which warm up when: the floor and ours always and first; emit and the peer in the side rounds.</summary>
     public class RoundPlanTests
     {
         private static readonly Config[] All = { Config.Emit, Config.Floor, Config.Ours, Config.Peer };
@@ -27,6 +28,37 @@ namespace AtomicContextAnalyzers.Benchmarks.Tests
                 var runs = All.Where(c => Harness.RunsInRound(c, round, quick)).ToArray();
                 Assert.Equal(round < 2 ? All : new[] { Config.Floor, Config.Ours }, runs);
             }
+        }
+
+        [Fact]
+        public void In_the_quick_mode_emit_and_the_peer_warm_up_past_the_minimum_only_once_the_floor_and_ours_have_settled()
+        {
+            var quick = Settings.ForQuick();
+            var settled = new HashSet<Config>();
+            bool IsSettled(Config c) => settled.Contains(c);
+
+            // The minimum of rounds: everything.
+            Assert.All(All, c => Assert.True(Harness.WarmsInRound(c, quick.MinWarmups - 1, quick, IsSettled), $"{c}"));
+
+            // Past it, the floor and ours first.
+            int past = quick.MinWarmups;
+            Assert.Equal(new[] { Config.Floor, Config.Ours }, All.Where(c => Harness.WarmsInRound(c, past, quick, IsSettled)));
+            settled.Add(Config.Floor);
+            Assert.Equal(new[] { Config.Ours }, All.Where(c => Harness.WarmsInRound(c, past, quick, IsSettled)));
+
+            // Then emit and the peer, until each has settled.
+            settled.Add(Config.Ours);
+            Assert.Equal(new[] { Config.Emit, Config.Peer }, All.Where(c => Harness.WarmsInRound(c, past, quick, IsSettled)));
+            settled.Add(Config.Peer);
+            Assert.Equal(new[] { Config.Emit }, All.Where(c => Harness.WarmsInRound(c, past, quick, IsSettled)));
+        }
+
+        [Fact]
+        public void In_the_full_mode_every_configuration_warms_up_until_it_has_settled()
+        {
+            var full = new Settings();
+            var settled = new HashSet<Config> { Config.Peer };
+            Assert.Equal(new[] { Config.Emit, Config.Floor, Config.Ours }, All.Where(c => Harness.WarmsInRound(c, full.MinWarmups + 3, full, settled.Contains)));
         }
     }
 }

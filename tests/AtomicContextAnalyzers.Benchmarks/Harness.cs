@@ -85,6 +85,9 @@ namespace AtomicContextAnalyzers.Benchmarks
             // the steady state of a long-lived compiler process (the compiler server, the IDE). One run is not
             // enough: tiering defers call counting while new methods keep being compiled, and a configuration
             // that brings more code of its own (ours, the peer) reaches its optimized code several runs later.
+            // Where some configurations run in the side rounds only (emit and the peer in the quick mode), the floor and
+            // ours are settled first, past the minimum of rounds of everything, and the others in what is left of the
+            // budget: the ratio near its target is measured at steady state first of all.
             var warmTimer = Stopwatch.StartNew();
             var warmth = new WarmupTracker<Config>(s.MinWarmups, s.SettledJitCount);
             for (int w = 0; w < s.MaxWarmups && (w < s.MinWarmups || warmth.Settled.Count < configs.Length); w++)
@@ -99,7 +102,7 @@ namespace AtomicContextAnalyzers.Benchmarks
                 for (int ci = 0; ci < configs.Length; ci++)
                 {
                     Config c = configs[(ci + w) % configs.Length];
-                    if (warmth.IsSettled(c))
+                    if (!WarmsInRound(c, w, s, warmth.IsSettled))
                     {
                         continue;
                     }
@@ -544,10 +547,31 @@ namespace AtomicContextAnalyzers.Benchmarks
         }
 
         /// <summary>
+        /// Whether a configuration warms up in warm-up round <paramref name="round"/>: not once settled; past the minimum
+        /// of rounds, one that runs in the side rounds only waits until every one that runs in all rounds has settled.
+        /// </summary>
+        public static bool WarmsInRound(Config c, int round, Settings s, Func<Config, bool> isSettled)
+        {
+            if (isSettled(c))
+            {
+                return false;
+            }
+
+            if (round < s.MinWarmups || RunsInEveryRound(c, s))
+            {
+                return true;
+            }
+
+            return isSettled(Config.Floor) && isSettled(Config.Ours);
+        }
+
+        /// <summary>
         /// Whether a configuration runs in a round: the floor and ours in every one, emit and the peer in the first
         /// <see cref="Settings.SideRounds"/> (their ratios to the floor are far from any target; ours ÷ floor is not).
         /// </summary>
-        public static bool RunsInRound(Config c, int round, Settings s) => c == Config.Floor || c == Config.Ours || round < s.SideRounds;
+        public static bool RunsInRound(Config c, int round, Settings s) => RunsInEveryRound(c, s) || round < s.SideRounds;
+
+        private static bool RunsInEveryRound(Config c, Settings s) => c == Config.Floor || c == Config.Ours || s.SideRounds == int.MaxValue;
 
         private void Record(int size, Config c, RunResult r)
         {

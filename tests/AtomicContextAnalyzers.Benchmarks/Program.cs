@@ -77,11 +77,11 @@ namespace AtomicContextAnalyzers.Benchmarks
             SideRounds = 2,
             RoundBudget = TimeSpan.FromSeconds(100),
             DocumentSamples = 10,
-            WarmupBudget = TimeSpan.FromSeconds(45),
+            WarmupBudget = TimeSpan.FromSeconds(70),
             DocumentBudget = TimeSpan.FromSeconds(40),
             MemoryScale = 1,
             TelemetryRepeats = 3,
-            TotalBudget = TimeSpan.FromSeconds(230),
+            TotalBudget = TimeSpan.FromSeconds(255),
         };
     }
 
