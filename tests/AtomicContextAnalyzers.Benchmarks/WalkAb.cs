@@ -16,8 +16,9 @@ namespace AtomicContextAnalyzers.Benchmarks
     /// analyzer (each <c>DIR</c> holds an <c>AtomicContext.Analyzers.dll</c>, loaded in a context of its own) over the
     /// same bound bodies of the generated corpus, in one process and on one thread, taking turns round by round. The
     /// first build is the reference: each build's median of the paired ratios to it is printed, with the interval that
-    /// holds it. A change to the walker shows here to about ±2 % (the same build against itself: 1.012–1.024 in 150
-    /// rounds); run by run in separate processes, <c>--walk-cost</c> moved by ±5–10 % on its own.
+    /// holds it. A change to the walker shows here to about ±3 % (the same build loaded twice: 0.989–1.030 over a
+    /// dozen runs of 150 rounds, a copy's code placement); run by run in separate processes, <c>--walk-cost</c> moved
+    /// by ±5–10 % on its own.
     /// </summary>
     public static class WalkAb
     {
