@@ -3,18 +3,21 @@ using System.Linq;
 
 namespace AtomicContextAnalyzers.Benchmarks.Tests
 {
-    /// <summary>Which configurations a round runs, and which warm up when: the floor and ours always and first; emit and the peer in the side rounds.</summary>
+    /// <summary>Which configurations a round runs, and which warm up when: the floor and ours always and first; emit and the peer in the side rounds (both modes).</summary>
     public class RoundPlanTests
     {
         private static readonly Config[] All = { Config.Emit, Config.Floor, Config.Ours, Config.Peer };
 
         [Fact]
-        public void The_full_mode_runs_every_configuration_in_every_round()
+        public void The_full_mode_runs_emit_and_the_peer_in_its_first_eight_rounds_and_at_least_fifteen_rounds_of_the_floor_and_ours()
         {
             var full = new Settings();
+            Assert.True(full.MinRounds >= 15, $"{full.MinRounds} rounds at least");
+            Assert.True(full.MaxRounds >= 2 * full.MinRounds, $"{full.MaxRounds} rounds at most");
             for (int round = 0; round < full.MaxRounds; round++)
             {
-                Assert.All(All, c => Assert.True(Harness.RunsInRound(c, round, full), $"{c} in round {round}"));
+                var runs = All.Where(c => Harness.RunsInRound(c, round, full)).ToArray();
+                Assert.Equal(round < 8 ? All : new[] { Config.Floor, Config.Ours }, runs);
             }
         }
 
@@ -56,6 +59,7 @@ namespace AtomicContextAnalyzers.Benchmarks.Tests
         [Fact]
         public void In_the_full_mode_every_configuration_warms_up_until_it_has_settled()
         {
+            // The floor may never settle (tiered JIT keeps recompiling the driver): emit and the peer must not wait for it.
             var full = new Settings();
             var settled = new HashSet<Config> { Config.Peer };
             Assert.Equal(new[] { Config.Emit, Config.Floor, Config.Ours }, All.Where(c => Harness.WarmsInRound(c, full.MinWarmups + 3, full, settled.Contains)));

@@ -548,7 +548,8 @@ namespace AtomicContextAnalyzers.Benchmarks
 
         /// <summary>
         /// Whether a configuration warms up in warm-up round <paramref name="round"/>: not once settled; past the minimum
-        /// of rounds, one that runs in the side rounds only waits until every one that runs in all rounds has settled.
+        /// of rounds, where <see cref="Settings.SideWarmupsWait"/>, one that runs in the side rounds only waits until
+        /// every one that runs in all rounds has settled.
         /// </summary>
         public static bool WarmsInRound(Config c, int round, Settings s, Func<Config, bool> isSettled)
         {
@@ -557,7 +558,7 @@ namespace AtomicContextAnalyzers.Benchmarks
                 return false;
             }
 
-            if (round < s.MinWarmups || RunsInEveryRound(c, s))
+            if (round < s.MinWarmups || !s.SideWarmupsWait || RunsInEveryRound(c, s))
             {
                 return true;
             }
