@@ -154,7 +154,7 @@ namespace AtomicContext.Analyzers.Tests
             var (run, walked, bound) = await AnalyzeCountingBinds(Compiler.Create(new[] { reaching, Unrelated(200) }));
             Assert.Empty(run.Exceptions);
             Assert.DoesNotContain(run.Diagnostics, d => d.Id == "ACA0001");
-            // u0 → u1 → … → u199: each of the 199 more bodies walked exactly once, in its own code block action, and
+            // u0 → u1 → … → u199: each of the 199 more bodies walked exactly once, in its own method's action, and
             // the region's check, held until its tree was complete, bound none of them again.
             Assert.Equal(walkedAlone + 199, walked);
             Assert.Equal(0, bound);

@@ -70,7 +70,7 @@ namespace AtomicContext.Analyzers.Facts
         /// <summary>An attribute list inside the block, not the member's own (a local function or lambda may be [NoMigrate]).</summary>
         public bool InnerAttribute { get; }
 
-        // Keyed by the code block's span (the block the driver hands a code block action).
+        // Keyed by the code block's span (the block the driver would hand a code block action: AtomicContextAnalyzer.CodeBlockOf).
         private static readonly ConditionalWeakTable<SyntaxTree, Dictionary<TextSpanKey, BodyTokens>> ByTree =
             new ConditionalWeakTable<SyntaxTree, Dictionary<TextSpanKey, BodyTokens>>();
 

@@ -317,15 +317,15 @@ namespace AtomicContext.Analyzers.Summaries
         // ------------------------------------------------------------------ bodies
 
         /// <summary>
-        /// The facts of a member's body for its own code block action: the facts computed already (on demand for
+        /// The facts of a member's body for its own method's action: the facts computed already (on demand for
         /// a caller, or kept from an earlier compilation) without binding anything; else the body bound in the
         /// driver's semantic model and walked. Null when the declaration has no body to walk.
         /// </summary>
         public BodyFacts? FactsForDeclaration(IMethodSymbol method, SyntaxNode declaration, SemanticModel model, CancellationToken ct)
         {
             // A declaration without a body (the defining part of a partial method, which shares the key of the
-            // implementing part) has no facts of its own. The driver runs no code block action for one today;
-            // this keeps it so if it ever does.
+            // implementing part) has no facts of its own. The analyzer never passes one (CodeBlockOf); a caller
+            // that does gets none.
             if (!DeclaresBody(declaration)) return null;
             return FactsOfBody(method, declaration.SyntaxTree, null, declaration, model, ct);
         }
