@@ -319,23 +319,13 @@ namespace AtomicContext.Analyzers.Summaries
         /// <summary>
         /// The facts of a member's body for its own method's action: the facts computed already (on demand for
         /// a caller, or kept from an earlier compilation) without binding anything; else the body bound in the
-        /// driver's semantic model and walked. Null when the declaration has no body to walk.
+        /// driver's semantic model and walked.
         /// </summary>
-        public BodyFacts? FactsForDeclaration(IMethodSymbol method, SyntaxNode declaration, SemanticModel model, CancellationToken ct)
-        {
-            // A declaration without a body (the defining part of a partial method, which shares the key of the
-            // implementing part) has no facts of its own. The analyzer never passes one (CodeBlockOf); a caller
-            // that does gets none.
-            if (!DeclaresBody(declaration)) return null;
-            return FactsOfBody(method, declaration.SyntaxTree, null, declaration, model, ct);
-        }
-
-        private static bool DeclaresBody(SyntaxNode declaration) => declaration switch
-        {
-            BaseMethodDeclarationSyntax m => m.Body != null || m.ExpressionBody != null,
-            AccessorDeclarationSyntax a => a.Body != null || a.ExpressionBody != null,
-            _ => true,
-        };
+        /// <param name="declaration">A code block with a body to run (<c>AtomicContextAnalyzer.CodeBlockOf</c>, which
+        /// answers null for a declaration without one, such as the defining part of a partial method: that part shares
+        /// its key with the implementing part and has no facts of its own).</param>
+        public BodyFacts? FactsForDeclaration(IMethodSymbol method, SyntaxNode declaration, SemanticModel model, CancellationToken ct) =>
+            FactsOfBody(method, declaration.SyntaxTree, null, declaration, model, ct);
 
         private static IOperation? BodyOf(IOperation? op) =>
             op != null && (op.Kind == OperationKind.MethodBody || op.Kind == OperationKind.ConstructorBody || op.Kind == OperationKind.Block) ? op : null;
